@@ -1,0 +1,290 @@
+"""The service directory's tables, shaped after Open Referral UK / HSDS 3.0.
+
+Names follow HSDS 3.0 (organization, service, location, service_at_location, address, phone, schedule,
+service_area, taxonomy_term, attribute) so that an HSDS export is a dump without renames. What HSDS cannot
+say is added as plainly named local extensions:
+
+- ``Service.source`` / ``Service.source_url``: where every fact about the service came from. We never show a
+  contact fact without one (see README, "Never invent contact facts").
+- ``Service.assured_date`` is HSDS's "date the information about the service was last checked"; we require it.
+- ``Schedule.closes_on_bank_holidays``: HSDS has no bank-holiday concept, English services often close on them.
+- ``Service.is_national``: a service for all of England (a helpline), offered wherever the person is.
+- ``Service.is_crisis_line``: answers at any hour for people in crisis; offered first out of hours.
+
+All schedule times are wall-clock Europe/London (HSDS would use a numeric UTC offset, which cannot follow
+summer time); the importer converts.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import List, Optional
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    Time,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import declarative_base, relationship
+
+Base = declarative_base()
+
+#: HSDS 3.0 service.status values. Only ``active`` services are ever offered to people.
+SERVICE_STATUSES = ("active", "inactive", "defunct", "temporarily closed")
+
+#: HSDS/ORUK phone.type values (RFC 6350 list). ``text`` is an SMS line.
+PHONE_TYPES = ("voice", "text", "fax", "cell", "video", "pager", "textphone")
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+
+
+class Organization(Base):
+    __tablename__ = "organization"
+
+    id = Column(String(64), primary_key=True, default=new_id)
+    name = Column(String(255), nullable=False)
+    alternate_name = Column(String(255))
+    description = Column(Text, nullable=False, default="")
+    email = Column(String(255))
+    website = Column(String(500))
+
+    services: List["Service"] = relationship(
+        "Service", back_populates="organization", cascade="all, delete-orphan"
+    )
+    locations: List["Location"] = relationship(
+        "Location", back_populates="organization", cascade="all, delete-orphan"
+    )
+
+    def __repr__(self) -> str:
+        return f"Organization(id={self.id!r}, name={self.name!r})"
+
+
+class Service(Base):
+    __tablename__ = "service"
+
+    id = Column(String(64), primary_key=True, default=new_id)
+    organization_id = Column(String(64), ForeignKey("organization.id", ondelete="CASCADE"))
+    name = Column(String(255), nullable=False)
+    alternate_name = Column(String(255))
+    description = Column(Text, nullable=False, default="")
+    url = Column(String(500))
+    email = Column(String(255))
+    status = Column(String(32), nullable=False, default="active")
+    application_process = Column(Text)
+    eligibility_description = Column(Text)
+    fees_description = Column(Text)
+    minimum_age = Column(Integer)
+    maximum_age = Column(Integer)
+    alert = Column(Text)
+    #: HSDS: "the date that the information about the service was last checked".
+    assured_date = Column(Date)
+    last_modified = Column(DateTime, default=utcnow, onupdate=utcnow)
+
+    # Local extensions (see module docstring).
+    source = Column(Text)
+    source_url = Column(String(500))
+    is_national = Column(Boolean, nullable=False, default=False)
+    is_crisis_line = Column(Boolean, nullable=False, default=False)
+
+    organization: Optional[Organization] = relationship("Organization", back_populates="services")
+    phones: List["Phone"] = relationship(
+        "Phone", back_populates="service", cascade="all, delete-orphan", order_by="Phone.position"
+    )
+    schedules: List["Schedule"] = relationship(
+        "Schedule",
+        back_populates="service",
+        cascade="all, delete-orphan",
+        primaryjoin="and_(Schedule.service_id == Service.id, Schedule.service_at_location_id.is_(None))",
+    )
+    service_areas: List["ServiceArea"] = relationship(
+        "ServiceArea", back_populates="service", cascade="all, delete-orphan"
+    )
+    service_at_locations: List["ServiceAtLocation"] = relationship(
+        "ServiceAtLocation", back_populates="service", cascade="all, delete-orphan"
+    )
+    attributes: List["Attribute"] = relationship(
+        "Attribute", back_populates="service", cascade="all, delete-orphan"
+    )
+
+    @property
+    def taxonomy_terms(self) -> List["TaxonomyTerm"]:
+        return [a.taxonomy_term for a in self.attributes if a.taxonomy_term is not None]
+
+    def __repr__(self) -> str:
+        return f"Service(id={self.id!r}, name={self.name!r}, status={self.status!r})"
+
+
+class Location(Base):
+    __tablename__ = "location"
+
+    id = Column(String(64), primary_key=True, default=new_id)
+    organization_id = Column(String(64), ForeignKey("organization.id", ondelete="CASCADE"))
+    location_type = Column(String(16), nullable=False, default="physical")  # physical, postal, virtual
+    name = Column(String(255))
+    description = Column(Text)
+    url = Column(String(500))
+    latitude = Column(Float)
+    longitude = Column(Float)
+
+    organization: Optional[Organization] = relationship("Organization", back_populates="locations")
+    addresses: List["Address"] = relationship(
+        "Address", back_populates="location", cascade="all, delete-orphan"
+    )
+    service_at_locations: List["ServiceAtLocation"] = relationship(
+        "ServiceAtLocation", back_populates="location"
+    )
+
+
+class Address(Base):
+    __tablename__ = "address"
+
+    id = Column(String(64), primary_key=True, default=new_id)
+    location_id = Column(String(64), ForeignKey("location.id", ondelete="CASCADE"), nullable=False)
+    attention = Column(String(255))
+    address_1 = Column(String(255), nullable=False)
+    address_2 = Column(String(255))
+    city = Column(String(128), nullable=False)
+    region = Column(String(128))
+    state_province = Column(String(128))  # in England: county or unitary authority
+    postal_code = Column(String(16), nullable=False)
+    country = Column(String(2), nullable=False, default="GB")
+    address_type = Column(String(16), nullable=False, default="physical")
+
+    location: Location = relationship("Location", back_populates="addresses")
+
+
+class ServiceAtLocation(Base):
+    __tablename__ = "service_at_location"
+    __table_args__ = (UniqueConstraint("service_id", "location_id"),)
+
+    id = Column(String(64), primary_key=True, default=new_id)
+    service_id = Column(String(64), ForeignKey("service.id", ondelete="CASCADE"), nullable=False)
+    location_id = Column(String(64), ForeignKey("location.id", ondelete="CASCADE"), nullable=False)
+    description = Column(Text)
+
+    service: Service = relationship("Service", back_populates="service_at_locations")
+    location: Location = relationship("Location", back_populates="service_at_locations")
+    schedules: List["Schedule"] = relationship(
+        "Schedule", back_populates="service_at_location", cascade="all, delete-orphan"
+    )
+
+
+class Phone(Base):
+    __tablename__ = "phone"
+
+    id = Column(String(64), primary_key=True, default=new_id)
+    service_id = Column(String(64), ForeignKey("service.id", ondelete="CASCADE"))
+    location_id = Column(String(64), ForeignKey("location.id", ondelete="CASCADE"))
+    number = Column(String(64), nullable=False)
+    extension = Column(String(16))
+    type = Column(String(16), nullable=False, default="voice")
+    description = Column(Text)
+    #: Order in which to show a service's phones (HSDS lists are ordered; SQL rows are not).
+    position = Column(Integer, nullable=False, default=0)
+
+    service: Optional[Service] = relationship("Service", back_populates="phones")
+
+
+class Schedule(Base):
+    """An HSDS 3.0 schedule row: when a service (or a service at a location) is open.
+
+    ``opens_at``/``closes_at`` are wall-clock Europe/London. A closing time earlier than the opening time runs
+    past midnight; 00:00–23:59 means open all day (HSDS field guidance).
+    """
+
+    __tablename__ = "schedule"
+
+    id = Column(String(64), primary_key=True, default=new_id)
+    service_id = Column(String(64), ForeignKey("service.id", ondelete="CASCADE"))
+    location_id = Column(String(64), ForeignKey("location.id", ondelete="CASCADE"))
+    service_at_location_id = Column(
+        String(64), ForeignKey("service_at_location.id", ondelete="CASCADE")
+    )
+    valid_from = Column(Date)
+    valid_to = Column(Date)
+    dtstart = Column(Date)
+    until = Column(Date)
+    freq = Column(String(8), nullable=False, default="WEEKLY")
+    interval = Column(Integer, nullable=False, default=1)
+    byday = Column(String(64))
+    opens_at = Column(Time)
+    closes_at = Column(Time)
+    description = Column(Text)
+    notes = Column(Text)
+    closes_on_bank_holidays = Column(Boolean, nullable=False, default=False)
+
+    service: Optional[Service] = relationship(
+        "Service", back_populates="schedules", foreign_keys=[service_id]
+    )
+    service_at_location: Optional[ServiceAtLocation] = relationship(
+        "ServiceAtLocation", back_populates="schedules"
+    )
+
+
+class ServiceArea(Base):
+    __tablename__ = "service_area"
+
+    id = Column(String(64), primary_key=True, default=new_id)
+    service_id = Column(String(64), ForeignKey("service.id", ondelete="CASCADE"), nullable=False)
+    name = Column(String(255), nullable=False)
+    description = Column(Text)
+    extent = Column(Text)
+    extent_type = Column(String(32))
+    uri = Column(String(500))
+
+    service: Service = relationship("Service", back_populates="service_areas")
+
+
+class Taxonomy(Base):
+    __tablename__ = "taxonomy"
+
+    id = Column(String(64), primary_key=True, default=new_id)
+    name = Column(String(255), nullable=False)
+    description = Column(Text, nullable=False, default="")
+    uri = Column(String(500))
+    version = Column(String(32))
+
+
+class TaxonomyTerm(Base):
+    __tablename__ = "taxonomy_term"
+
+    id = Column(String(64), primary_key=True, default=new_id)
+    code = Column(String(128))
+    name = Column(String(255), nullable=False)
+    description = Column(Text, nullable=False, default="")
+    parent_id = Column(String(64), ForeignKey("taxonomy_term.id", ondelete="SET NULL"))
+    taxonomy = Column(String(255))
+    taxonomy_id = Column(String(64), ForeignKey("taxonomy.id", ondelete="SET NULL"))
+    term_uri = Column(String(500))
+
+
+class Attribute(Base):
+    """HSDS 3.0's single link table from an object to a taxonomy term; here, from services."""
+
+    __tablename__ = "attribute"
+
+    id = Column(String(64), primary_key=True, default=new_id)
+    link_id = Column(String(64), ForeignKey("service.id", ondelete="CASCADE"), nullable=False)
+    link_type = Column(String(64))
+    link_entity = Column(String(64), nullable=False, default="service")
+    taxonomy_term_id = Column(
+        String(64), ForeignKey("taxonomy_term.id", ondelete="CASCADE"), nullable=False
+    )
+    value = Column(Text)
+
+    service: Service = relationship("Service", back_populates="attributes")
+    taxonomy_term: TaxonomyTerm = relationship("TaxonomyTerm")

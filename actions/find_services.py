@@ -1,0 +1,53 @@
+"""action_find_services: what can help with this need, here, and what is open now."""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.clock import now_for
+from actions.conversation import ANYWHERE, known_age, message_metadata
+from actions.directory import area_index, directory_session
+from knowledge.areas import Area
+from knowledge.describe import describe_result
+from knowledge.needs import need_by_code
+from knowledge.search import Person, find_services
+
+
+class ActionFindServices(Action):
+    def name(self) -> Text:
+        return "action_find_services"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
+        need = need_by_code(tracker.get_slot("need") or "general")
+        person = Person(
+            age=known_age(tracker),
+            for_whom=tracker.get_slot("for_whom") or "self",
+            relationship=tracker.get_slot("relationship"),
+        )
+        now = now_for(message_metadata(tracker))
+        with directory_session() as session:
+            area = self._area(session, tracker)
+            result = find_services(session, need=need, area=area, now=now, person=person)
+            messages = describe_result(result)
+        for text in messages:
+            dispatcher.utter_message(text=text)
+        return []
+
+    @staticmethod
+    def _area(session, tracker: Tracker) -> Area | None:
+        """The area to search: the one we know, an unplaced answer (so the reply can say so), or none."""
+        name = tracker.get_slot("area")
+        if name and name != ANYWHERE:
+            area = area_index(session).resolve(name)
+            if area is not None:
+                return area
+            return Area(name=name, kind="unknown", postcode_district=None, containing=())
+        unplaced = tracker.get_slot("area_unrecognised")
+        if unplaced:
+            return Area(name=unplaced, kind="unknown", postcode_district=None, containing=())
+        return None

@@ -1,0 +1,43 @@
+"""action_opening_hours: is a named service open now, and if not, when does it next open."""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.clock import now_for
+from actions.conversation import latest_entity, latest_text, message_metadata
+from actions.directory import directory_session
+from knowledge.describe import describe_match
+from knowledge.search import find_service_by_name
+
+OPEN_DOOR = "You can message any time, day or night."
+
+
+class ActionOpeningHours(Action):
+    def name(self) -> Text:
+        return "action_opening_hours"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
+        asked_for = latest_entity(tracker, "service_name") or latest_text(tracker)
+        now = now_for(message_metadata(tracker))
+        with directory_session() as session:
+            matches = find_service_by_name(session, asked_for)[:2]
+            texts = [describe_match(match, now) for match in matches]
+        if not texts:
+            dispatcher.utter_message(
+                text=(
+                    "I couldn't find that service in my list. "
+                    "You can ask me \"what's open now?\" and I'll show what can help at this hour."
+                ),
+                buttons=[{"title": "What's open now?", "payload": "/whats_open_now"}],
+            )
+            return []
+        for text in texts:
+            dispatcher.utter_message(text=text)
+        dispatcher.utter_message(text=OPEN_DOOR)
+        return [SlotSet("service_name", matches[0].name)]

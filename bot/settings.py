@@ -1,0 +1,33 @@
+"""Where signpost's files are and what its environment variables say. No Rasa import: the CLI reads this fast."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+BOT_DIR = PROJECT_ROOT / "bot"
+CONFIG = BOT_DIR / "config.yml"
+DOMAIN = BOT_DIR / "domain"
+ENDPOINTS = BOT_DIR / "endpoints.yml"
+CREDENTIALS = BOT_DIR / "credentials.yml"
+DATA = PROJECT_ROOT / "data"
+MODELS_DIR = Path(os.environ.get("SIGNPOST_MODELS_DIR", PROJECT_ROOT / "models"))
+MODEL_NAME = "signpost"
+MODEL_FILE = MODELS_DIR / f"{MODEL_NAME}.tar.gz"
+#: Records what the model in MODEL_FILE was trained from, so `signpost train` can reuse it.
+MODEL_FINGERPRINT = MODELS_DIR / f"{MODEL_NAME}.fingerprint"
+SPACY_MODEL_DIR = PROJECT_ROOT / "build" / "spacy-en-signpost"
+VAR_DIR = PROJECT_ROOT / "var"
+
+DEFAULT_PORT = 5005
+DEFAULT_ACTIONS_PORT = 5055
+
+
+def rasa_environment() -> dict[str, str]:
+    """The environment Rasa runs in: no telemetry (no network), our packages importable."""
+    env = dict(os.environ)
+    env["RASA_TELEMETRY_ENABLED"] = "false"
+    env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    env.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PROJECT_ROOT), env.get("PYTHONPATH")]))
+    return env

@@ -1,0 +1,119 @@
+"""A real signpost server for end-to-end tests: `signpost run` on free ports, a fresh directory, the trained model.
+
+The model is trained once per run by `make test` (`signpost train`, reused when nothing changed); these tests
+never train. The server runs with SIGNPOST_CLOCK_OVERRIDE=1 so each message can say what time it is.
+"""
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterator
+
+import pytest
+
+from bot import settings
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _get(url: str, timeout: float = 2.0) -> int:
+    with urllib.request.urlopen(url, timeout=timeout) as response:
+        return response.status
+
+
+@dataclass
+class SignpostServer:
+    base_url: str
+    database_url: str
+    process: subprocess.Popen
+    log_path: Path
+
+    def post_json(self, path: str, body: Any, timeout: float = 30.0) -> tuple[int, Any]:
+        data = json.dumps(body).encode("utf-8")
+        request = urllib.request.Request(
+            self.base_url + path, data=data, headers={"Content-Type": "application/json"}, method="POST"
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=timeout) as response:
+                return response.status, json.loads(response.read() or b"null")
+        except urllib.error.HTTPError as error:
+            payload = error.read()
+            try:
+                return error.code, json.loads(payload or b"null")
+            except ValueError:
+                return error.code, payload.decode("utf-8", "replace")
+
+    def conversation(self, **metadata: Any) -> "Conversation":
+        return Conversation(self, sender=f"e2e-{uuid.uuid4().hex[:12]}", metadata=dict(metadata))
+
+
+@dataclass
+class Conversation:
+    """One person talking to the assistant over the REST channel."""
+
+    server: SignpostServer
+    sender: str
+    metadata: dict = field(default_factory=dict)
+
+    def say(self, message: str, **metadata: Any) -> list[dict]:
+        body = {"sender": self.sender, "message": message, "metadata": {**self.metadata, **metadata}}
+        status, replies = self.server.post_json("/webhooks/rest/webhook", body)
+        assert status == 200, f"REST channel answered {status}: {replies}"
+        assert isinstance(replies, list) and replies, f"no reply to {message!r}"
+        return replies
+
+    def say_text(self, message: str, **metadata: Any) -> str:
+        return "\n".join(reply.get("text", "") for reply in self.say(message, **metadata))
+
+
+@pytest.fixture(scope="session")
+def signpost_server(tmp_path_factory) -> Iterator[SignpostServer]:
+    if not settings.MODEL_FILE.exists():
+        pytest.fail(f"No trained model at {settings.MODEL_FILE}: `make test` trains it (or run `signpost train`).")
+    workdir = tmp_path_factory.mktemp("signpost-e2e")
+    database_url = f"sqlite:///{workdir / 'directory.db'}"
+    env = {**settings.rasa_environment(), "SIGNPOST_DATABASE_URL": database_url, "SIGNPOST_CLOCK_OVERRIDE": "1"}
+    signpost = [sys.executable, "-m", "bot.cli"]
+    subprocess.run(signpost + ["kb", "init"], cwd=settings.PROJECT_ROOT, env=env, check=True,
+                   stdout=subprocess.DEVNULL)
+    port, actions_port = free_port(), free_port()
+    log_path = workdir / "server.log"
+    with open(log_path, "wb") as log:
+        process = subprocess.Popen(
+            signpost + ["run", "--port", str(port), "--actions-port", str(actions_port)],
+            cwd=settings.PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        )
+    server = SignpostServer(f"http://127.0.0.1:{port}", database_url, process, log_path)
+    try:
+        deadline = time.monotonic() + 240
+        while True:
+            if process.poll() is not None:
+                pytest.fail(f"signpost run exited early:\n{log_path.read_text(errors='replace')[-3000:]}")
+            try:
+                if _get(f"{server.base_url}/") == 200 and _get(f"http://127.0.0.1:{actions_port}/health") == 200:
+                    break
+            except (urllib.error.URLError, OSError):
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail(f"signpost run did not start in time:\n{log_path.read_text(errors='replace')[-3000:]}")
+            time.sleep(1)
+        yield server
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()

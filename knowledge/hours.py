@@ -558,7 +558,8 @@ def _describe_days(days: Sequence[int]) -> str:
 def _describe_span(rule: WeeklyHours) -> str:
     if rule.all_day:
         return "24 hours"
-    return f"{describe_time(rule.opens_at)} to {describe_time(rule.closes_at if not _ends_at_midnight(rule.closes_at) else _MIDNIGHT)}"
+    closes = _MIDNIGHT if _ends_at_midnight(rule.closes_at) else rule.closes_at
+    return f"{describe_time(rule.opens_at)} to {describe_time(closes)}"
 
 
 def _is_plain_weekly(rule: WeeklyHours) -> bool:
@@ -575,6 +576,10 @@ def _is_plain_weekly(rule: WeeklyHours) -> bool:
 def _ordinal_word(n: int) -> str:
     words = {1: "first", 2: "second", 3: "third", 4: "fourth", 5: "fifth", -1: "last", -2: "second to last"}
     return words.get(n, f"{n}th")
+
+
+def _full_date(d: date) -> str:
+    return f"{d.day} {calendar.month_name[d.month]} {d.year}"
 
 
 def _describe_special(rule: WeeklyHours) -> str:
@@ -604,11 +609,11 @@ def _describe_special(rule: WeeklyHours) -> str:
     start = max((d for d in (rule.valid_from, rule.dtstart) if d), default=None)
     end = min((d for d in (rule.valid_to, rule.until) if d), default=None)
     if start and end:
-        text += f" (from {start.day} {calendar.month_name[start.month]} {start.year} to {end.day} {calendar.month_name[end.month]} {end.year})"
+        text += f" (from {_full_date(start)} to {_full_date(end)})"
     elif start:
-        text += f" (from {start.day} {calendar.month_name[start.month]} {start.year})"
+        text += f" (from {_full_date(start)})"
     elif end:
-        text += f" (until {end.day} {calendar.month_name[end.month]} {end.year})"
+        text += f" (until {_full_date(end)})"
     if rule.closes_on_bank_holidays:
         text += ", not bank holidays"
     return text
@@ -714,7 +719,9 @@ def schedule_from_hsds(
     byday = parse_byday(row.get("byday") if isinstance(row.get("byday"), str) else None)
     monthdays_text = row.get("bymonthday")
     try:
-        monthdays = frozenset(int(part) for part in str(monthdays_text).split(",")) if monthdays_text not in (None, "") else frozenset()
+        monthdays = frozenset(
+            int(part) for part in str(monthdays_text).split(",") if monthdays_text not in (None, "")
+        )
     except ValueError as error:
         raise HoursError(f"bymonthday is not a list of numbers: {monthdays_text!r}") from error
     interval = row.get("interval")
@@ -759,5 +766,6 @@ def apply_closure(rules: Sequence[WeeklyHours], first_day: date, last_day: date)
             result.append(replace(rule, valid_to=first_day - timedelta(days=1)))
         if ends > last_day:
             # Keep counting fortnights (or months) from the original start, not from the end of the closure.
-            result.append(replace(rule, valid_from=last_day + timedelta(days=1), dtstart=rule.dtstart or rule.valid_from))
+            after = last_day + timedelta(days=1)
+            result.append(replace(rule, valid_from=after, dtstart=rule.dtstart or rule.valid_from))
     return tuple(result)

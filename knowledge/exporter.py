@@ -1,0 +1,141 @@
+"""Export the directory as HSDS 3.0 JSON: a list of ``service_full``-shaped objects that :func:`import_hsds` reads.
+
+Times are written as wall-clock ``HH:MM`` with no offset, meaning Europe/London (HSDS offsets are fixed and
+cannot follow summer time; see the importer's docstring). Our extensions (``source``, ``source_url``,
+``is_national``, ``is_crisis_line`` and schedule ``closes_on_bank_holidays``) are included; HSDS consumers ignore
+unknown fields. Empty optional fields are left out so the files stay readable.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Dict, List, Optional
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from knowledge.models import (
+    Attribute,
+    Location,
+    Organization,
+    Phone,
+    Schedule,
+    Service,
+    ServiceArea,
+    ServiceAtLocation,
+    Taxonomy,
+    TaxonomyTerm,
+)
+
+Json = Dict[str, Any]
+
+
+def export_hsds(session: Session) -> List[Json]:
+    """Every service (all statuses), ordered by id, with its nested objects."""
+    services = session.scalars(
+        select(Service)
+        .options(
+            selectinload(Service.organization),
+            selectinload(Service.phones),
+            selectinload(Service.schedules),
+            selectinload(Service.service_areas),
+            selectinload(Service.service_at_locations).selectinload(ServiceAtLocation.location).selectinload(Location.addresses),
+            selectinload(Service.service_at_locations).selectinload(ServiceAtLocation.schedules),
+            selectinload(Service.attributes).selectinload(Attribute.taxonomy_term),
+        )
+        .order_by(Service.id)
+    ).all()
+    return [service_to_hsds(session, service) for service in services]
+
+
+def service_to_hsds(session: Session, service: Service) -> Json:
+    out = _fields(service, (
+        "id", "name", "alternate_name", "description", "url", "email", "status", "application_process",
+        "eligibility_description", "fees_description", "minimum_age", "maximum_age", "alert", "assured_date",
+        "source", "source_url",
+    ))
+    out["is_national"] = bool(service.is_national)
+    out["is_crisis_line"] = bool(service.is_crisis_line)
+    if service.last_modified is not None:
+        out["last_modified"] = service.last_modified.replace(microsecond=0).isoformat() + "Z"
+    if service.organization is not None:
+        out["organization_id"] = service.organization.id
+        out["organization"] = _organization(service.organization)
+    ordered_phones = sorted(service.phones, key=lambda p: p.position)
+    out["phones"] = [_phone(p) for p in ordered_phones if p.location_id is None]
+    out["schedules"] = [_schedule(s) for s in sorted(service.schedules, key=_schedule_key)]
+    out["service_areas"] = [
+        _fields(a, ("id", "name", "description", "extent", "extent_type", "uri"))
+        for a in sorted(service.service_areas, key=lambda a: (a.name, a.id))
+    ]
+    out["service_at_locations"] = [
+        _service_at_location(sal, [p for p in ordered_phones if p.location_id == sal.location_id])
+        for sal in sorted(service.service_at_locations, key=lambda s: s.id)
+    ]
+    out["attributes"] = [
+        _attribute(session, a) for a in sorted(service.attributes, key=lambda a: (a.taxonomy_term_id, a.id))
+    ]
+    return out
+
+
+def _organization(org: Organization) -> Json:
+    return _fields(org, ("id", "name", "alternate_name", "description", "email", "website"))
+
+
+def _phone(phone: Phone) -> Json:
+    return _fields(phone, ("id", "number", "extension", "type", "description"))
+
+
+def _schedule_key(schedule: Schedule) -> tuple:
+    return (schedule.byday or "", schedule.opens_at or dt.time(0), schedule.id)
+
+
+def _schedule(schedule: Schedule) -> Json:
+    out = _fields(schedule, (
+        "id", "valid_from", "valid_to", "dtstart", "until", "freq", "interval", "byday", "opens_at", "closes_at",
+        "description", "notes",
+    ))
+    out["closes_on_bank_holidays"] = bool(schedule.closes_on_bank_holidays)
+    return out
+
+
+def _service_at_location(sal: ServiceAtLocation, phones: List[Phone]) -> Json:
+    location = sal.location
+    location_out = _fields(location, ("id", "location_type", "name", "description", "url", "latitude", "longitude"))
+    location_out["addresses"] = [
+        _fields(a, ("id", "attention", "address_1", "address_2", "city", "region", "state_province", "postal_code",
+                    "country", "address_type"))
+        for a in sorted(location.addresses, key=lambda a: a.id)
+    ]
+    out = _fields(sal, ("id", "description"))
+    out["location"] = location_out
+    out["phones"] = [_phone(p) for p in phones]
+    out["schedules"] = [_schedule(s) for s in sorted(sal.schedules, key=_schedule_key)]
+    return out
+
+
+def _attribute(session: Session, attribute: Attribute) -> Json:
+    out = _fields(attribute, ("id", "taxonomy_term_id", "link_type", "link_entity", "value"))
+    out["link_id"] = attribute.link_id
+    term: Optional[TaxonomyTerm] = attribute.taxonomy_term
+    if term is not None:
+        term_out = _fields(term, ("id", "code", "name", "description", "parent_id", "taxonomy", "taxonomy_id", "term_uri"))
+        if term.taxonomy_id:
+            taxonomy = session.get(Taxonomy, term.taxonomy_id)
+            if taxonomy is not None:
+                term_out["taxonomy_detail"] = _fields(taxonomy, ("id", "name", "description", "uri", "version"))
+        out["taxonomy_term"] = term_out
+    return out
+
+
+def _fields(row: Any, names: tuple) -> Json:
+    out: Json = {}
+    for name in names:
+        value = getattr(row, name)
+        if value is None or value == "" and name not in ("description",):
+            continue
+        if isinstance(value, dt.time):
+            value = value.strftime("%H:%M") if value.second == 0 else value.strftime("%H:%M:%S")
+        elif isinstance(value, (dt.date, dt.datetime)):
+            value = value.isoformat()
+        out[name] = value
+    return out

@@ -1,0 +1,95 @@
+"""Shared pytest fixtures. Keep each group in its own section; add new groups below the existing ones."""
+from __future__ import annotations
+
+import uuid
+from typing import Iterator
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
+
+from knowledge.db import create_schema, make_engine, session_factory
+from knowledge.models import Base
+
+# ================================================================================================================
+# Directory database fixtures
+#
+# ``engine`` is parametrised over SQLite and PostgreSQL, so a test that asks for it runs on both. PostgreSQL is the
+# local server (trust auth); each pytest session gets its own schema, dropped at the end, and every test starts
+# with empty tables. Tests skip (not fail) when PostgreSQL is not running.
+# ================================================================================================================
+
+PG_URL = "postgresql://postgres@127.0.0.1:5432/test"
+
+
+@pytest.fixture
+def sqlite_engine(tmp_path) -> Iterator[Engine]:
+    """A fresh SQLite file database with the directory schema (a file, so every connection sees the same data)."""
+    engine = make_engine(f"sqlite:///{tmp_path / 'directory.db'}")
+    create_schema(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def _pg_schema_engine() -> Iterator[Engine]:
+    schema = f"signpost_test_{uuid.uuid4().hex[:12]}"
+    admin = make_engine(PG_URL)
+    try:
+        with admin.begin() as connection:
+            connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    except Exception as error:  # noqa: BLE001 - any connection failure means "not available here"
+        admin.dispose()
+        pytest.skip(f"PostgreSQL not reachable at 127.0.0.1:5432: {type(error).__name__}: {str(error).strip()[:200]}")
+    engine = make_engine(f"{PG_URL}?options=-csearch_path%3D{schema}")
+    create_schema(engine)
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+        with admin.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture
+def pg_engine(_pg_schema_engine: Engine) -> Iterator[Engine]:
+    """The session's PostgreSQL schema, emptied after each test."""
+    yield _pg_schema_engine
+    with _pg_schema_engine.begin() as connection:
+        for table in reversed(Base.metadata.sorted_tables):
+            connection.execute(table.delete())
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def engine(request) -> Engine:
+    """The directory database, once on SQLite and once on PostgreSQL."""
+    return request.getfixturevalue(f"{request.param}_engine".replace("postgresql", "pg"))
+
+
+@pytest.fixture
+def db_session(engine: Engine) -> Iterator[Session]:
+    """A session on an empty directory; the test decides when to commit."""
+    session = session_factory(engine)()
+    try:
+        yield session
+    finally:
+        session.rollback()
+        session.close()
+
+
+@pytest.fixture
+def bundled_session(engine: Engine) -> Iterator[Session]:
+    """A session on a directory with the bundled national and seed data loaded and committed."""
+    from knowledge.bundled import load_bundled
+
+    session = session_factory(engine)()
+    report = load_bundled(session)
+    assert report.ok, report.rejected
+    session.commit()
+    try:
+        yield session
+    finally:
+        session.rollback()
+        session.close()

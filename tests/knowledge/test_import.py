@@ -1,0 +1,230 @@
+"""HSDS 3.0 import and export, on SQLite and PostgreSQL (the ``engine`` fixture runs each test on both)."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from knowledge.db import create_schema, make_engine, session_scope
+from knowledge.exporter import export_hsds
+from knowledge.importer import ImportFileError, import_hsds, read_hsds_file
+from knowledge.models import Organization, Phone, Schedule, Service, TaxonomyTerm
+
+FIXTURES = Path(__file__).parent / "fixtures"
+TODAY = dt.date(2026, 11, 25)
+
+
+def load(name: str):
+    return read_hsds_file(FIXTURES / name)
+
+
+def _without_last_modified(services):
+    return [{k: v for k, v in s.items() if k != "last_modified"} for s in services]
+
+
+def test_service_full_page_is_stored_field_by_field(engine):
+    with session_scope(engine) as session:
+        report = import_hsds(session, load("service_full.json"), today=TODAY)
+    assert report.created == ["svc-example-recovery"] and not report.rejected and not report.warnings
+
+    with session_scope(engine) as session:
+        service = session.get(Service, "svc-example-recovery")
+        assert (service.name, service.status, service.minimum_age, service.maximum_age) == (
+            "Example Recovery Service", "active", 18, 99)
+        assert service.assured_date == dt.date(2026, 10, 1)
+        assert service.source == "Test fixture written by hand"
+        assert service.organization.name == "Example Charity"
+        assert [(p.number, p.type, p.location_id) for p in service.phones] == [
+            ("01632 960123", "voice", None), ("07700 900123", "text", None), ("+44 1632 960456", "voice", "loc-hub")]
+        schedules = {s.id: s for s in service.schedules}
+        assert schedules["sch-weekdays"].closes_on_bank_holidays is True
+        assert (schedules["sch-weekdays"].opens_at, schedules["sch-weekdays"].closes_at) == (dt.time(9), dt.time(17))
+        # 09:00Z in a summer schedule is 10:00 on a London clock.
+        assert (schedules["sch-summer-utc"].opens_at, schedules["sch-summer-utc"].closes_at) == (dt.time(10), dt.time(13))
+        # Overnight rows are stored as written: the hours engine reads "closes before opens" as past midnight.
+        assert (schedules["sch-night"].opens_at, schedules["sch-night"].closes_at) == (dt.time(22), dt.time(4))
+        assert (schedules["sch-monthly"].freq, schedules["sch-monthly"].byday) == ("MONTHLY", "1SA")
+        sal = service.service_at_locations[0]
+        assert sal.location.addresses[0].postal_code == "ZZ1 1ZZ"
+        # 10:00+01:00 on 10 January (GMT) is 09:00 London time.
+        assert (sal.schedules[0].opens_at, sal.schedules[0].closes_at) == (dt.time(9), dt.time(13))
+        assert json.loads(service.service_areas[0].extent) == {"type": "Point", "coordinates": [-2.07, 51.9]}
+        assert sorted(t.id for t in service.taxonomy_terms) == ["term-alcohol", "term-drugs"]
+
+
+def test_round_trip_import_export_import_gives_equal_data(engine, tmp_path):
+    with session_scope(engine) as session:
+        import_hsds(session, load("service_full.json"), today=TODAY)
+        import_hsds(session, load("oruk1.json"), source="ORUK fixture", today=TODAY)
+    with session_scope(engine) as session:
+        first = export_hsds(session)
+    assert [s["id"] for s in first] == ["oruk-svc-1", "svc-example-recovery"]
+
+    # Into a fresh database...
+    other = make_engine(f"sqlite:///{tmp_path / 'other.db'}")
+    create_schema(other)
+    with session_scope(other) as session:
+        report = import_hsds(session, json.loads(json.dumps(first)), today=TODAY)
+        assert len(report.created) == 2 and not report.rejected
+    with session_scope(other) as session:
+        assert _without_last_modified(export_hsds(session)) == _without_last_modified(first)
+    # ...and back over itself (the update path).
+    with session_scope(engine) as session:
+        report = import_hsds(session, json.loads(json.dumps(first)), today=TODAY)
+        assert sorted(report.updated) == ["oruk-svc-1", "svc-example-recovery"]
+    with session_scope(engine) as session:
+        assert _without_last_modified(export_hsds(session)) == _without_last_modified(first)
+        assert session.scalar(select(func.count()).select_from(Phone)) == 3
+    other.dispose()
+
+
+def test_reimport_replaces_children_and_merges_organization(engine):
+    data = load("service_full.json")
+    with session_scope(engine) as session:
+        import_hsds(session, data, today=TODAY)
+    record = data["contents"][0]
+    record["phones"] = [{"id": "ph-new", "number": "0300 123 4567"}]
+    record["schedules"] = []
+    record["organization"]["name"] = "Example Charity (renamed)"
+    with session_scope(engine) as session:
+        report = import_hsds(session, [record], today=TODAY)
+    assert report.updated == ["svc-example-recovery"] and report.created == []
+    with session_scope(engine) as session:
+        service = session.get(Service, "svc-example-recovery")
+        assert [p.id for p in service.phones if p.location_id is None] == ["ph-new"]
+        assert service.schedules == []
+        assert session.get(Organization, "org-example").name == "Example Charity (renamed)"
+        assert session.scalar(select(func.count()).select_from(Organization)) == 1
+
+
+def test_bad_records_are_rejected_with_reasons_and_good_ones_kept(engine):
+    with session_scope(engine) as session:
+        report = import_hsds(session, load("mixed.json"), today=TODAY)
+    reasons = dict(report.rejected)
+    assert report.created == ["good-1", "foreign-phone"]
+    assert "not a service object" in reasons["#1"]
+    assert "missing id" in reasons["#2"]
+    assert "missing name" in reasons["no-name"]
+    assert "missing status" in reasons["no-status"]
+    assert "bad status" in reasons["bad-status"]
+    assert "bad ages" in reasons["bad-ages"]
+    assert "bad byday" in reasons["bad-byday"]
+    assert "bad time" in reasons["bad-time"]
+    assert "bad dates" in reasons["bad-date"]
+    assert "has no number" in reasons["no-number"]
+    assert "more than once" in reasons["dup"]
+    assert "unknown taxonomy term" in reasons["bad-later"]
+    assert len(report.rejected) == 13  # both "dup" records are refused
+    assert ("foreign-phone", "phone '+1 212 555 0100' does not look like a UK number") in report.warnings
+    with session_scope(engine) as session:
+        assert sorted(session.scalars(select(Service.id))) == ["foreign-phone", "good-1"]
+        # The record that failed while being written left nothing behind (its SAVEPOINT was rolled back).
+        assert session.get(Organization, "org-should-not-exist") is None
+
+
+def test_source_and_checked_date_come_from_record_then_arguments_then_import_date(engine):
+    records = [
+        {"id": "own", "name": "Own", "status": "active", "source": "its own", "assured_date": "2026-02-02"},
+        {"id": "filled", "name": "Filled", "status": "active"},
+    ]
+    with session_scope(engine) as session:
+        refused = import_hsds(session, records, today=TODAY)
+        assert refused.rejected == [("filled", "no source: add 'source' to the record or import with --source")]
+        args = import_hsds(session, records, source="council feed", checked=dt.date(2026, 3, 3), today=TODAY)
+        assert not args.rejected and not args.warnings
+    with session_scope(engine) as session:
+        own, filled = session.get(Service, "own"), session.get(Service, "filled")
+        assert (own.source, own.assured_date) == ("its own", dt.date(2026, 2, 2))
+        assert (filled.source, filled.assured_date) == ("council feed", dt.date(2026, 3, 3))
+    with session_scope(engine) as session:
+        today_used = import_hsds(session, records[1:], source="council feed", today=TODAY)
+        assert today_used.warnings == [("filled", "no assured_date; recorded the import date 2026-11-25 as checked")]
+        assert session.get(Service, "filled").assured_date == TODAY
+
+
+def test_offsets_that_cross_midnight_move_the_day(engine):
+    record = {"id": "late", "name": "Late", "status": "active", "source": "t",
+              "schedules": [{"id": "s", "byday": "MO,SU", "opens_at": "23:30Z", "closes_at": "03:00Z",
+                             "valid_from": "2026-07-01"},
+                            {"id": "all-day", "byday": "MO", "opens_at": "00:00Z", "closes_at": "23:59Z",
+                             "valid_from": "2026-07-01"}]}
+    with session_scope(engine) as session:
+        assert not import_hsds(session, [record], today=TODAY).rejected
+    with session_scope(engine) as session:
+        rows = {s.id: s for s in session.scalars(select(Schedule))}
+        assert (rows["s"].byday, rows["s"].opens_at, rows["s"].closes_at) == ("MO,TU", dt.time(0, 30), dt.time(4))
+        assert (rows["all-day"].byday, rows["all-day"].opens_at, rows["all-day"].closes_at) == (
+            "MO", dt.time(0), dt.time(23, 59))
+
+
+def test_oruk_1_regular_schedules_and_eligibility(engine):
+    with session_scope(engine) as session:
+        report = import_hsds(session, load("oruk1.json"), source="ORUK fixture", today=TODAY)
+    assert report.created == ["oruk-svc-1"]
+    assert report.warnings == [("oruk-svc-1", "holiday_schedules (ORUK 1.0) cannot be stored and were left out")]
+    with session_scope(engine) as session:
+        service = session.get(Service, "oruk-svc-1")
+        assert sorted((s.byday, s.opens_at) for s in service.schedules) == [("MO", dt.time(9, 30)), ("SA", dt.time(10))]
+        assert (service.minimum_age, service.maximum_age) == (16, 65)
+
+
+def test_single_object_and_taxonomy_terms_created_once(engine):
+    term = {"id": "t-1", "name": "Alcohol", "description": ""}
+    one = {"id": "a", "name": "A", "status": "active", "source": "s",
+           "attributes": [{"id": "a-1", "taxonomy_term_id": "t-1", "taxonomy_term": term}]}
+    two = {"id": "b", "name": "B", "status": "active", "source": "s",
+           "attributes": [{"id": "b-1", "taxonomy_term_id": "t-1"}]}
+    with session_scope(engine) as session:
+        assert import_hsds(session, one, today=TODAY).created == ["a"]
+        assert import_hsds(session, two, today=TODAY).created == ["b"]
+    with session_scope(engine) as session:
+        assert session.scalar(select(func.count()).select_from(TaxonomyTerm)) == 1
+
+
+def test_over_long_fields_are_rejected_the_same_on_every_database(engine):
+    record = {"id": "long", "name": "x" * 300, "status": "active", "source": "s"}
+    with session_scope(engine) as session:
+        report = import_hsds(session, [record], today=TODAY)
+    assert report.rejected == [("long", "name is too long (300 characters; at most 255)")]
+
+
+# ---- whole-file errors (no database needed) ------------------------------------------------------------------------
+
+
+def test_read_file_tolerates_a_byte_order_mark(tmp_path):
+    path = tmp_path / "bom.json"
+    path.write_bytes(b"\xef\xbb\xbf" + json.dumps([{"id": "x"}]).encode())
+    assert read_hsds_file(path) == [{"id": "x"}]
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        ("[{\"name\": \"Caf\xe9\"}]".encode("latin-1"), "is not UTF-8"),
+        (json.dumps([]).encode("utf-16"), "UTF-16"),
+        (b"{not json", "is not valid JSON"),
+    ],
+)
+def test_read_file_gives_clear_errors(tmp_path, content, message):
+    path = tmp_path / "feed.json"
+    path.write_bytes(content)
+    with pytest.raises(ImportFileError, match=message):
+        read_hsds_file(path)
+
+
+def test_read_file_refuses_oversized_and_missing_files(tmp_path):
+    path = tmp_path / "big.json"
+    path.write_text("[" + " " * 200 + "]")
+    with pytest.raises(ImportFileError, match="the limit is 100 bytes"):
+        read_hsds_file(path, max_bytes=100)
+    with pytest.raises(ImportFileError, match="cannot read"):
+        read_hsds_file(tmp_path / "missing.json")
+
+
+@pytest.mark.parametrize("data", ["text", 42, {"services": []}, {"contents": {"id": "x"}}])
+def test_wrong_shapes_raise_import_file_error(sqlite_engine, data):
+    with session_scope(sqlite_engine) as session, pytest.raises(ImportFileError):
+        import_hsds(session, data)

@@ -1,0 +1,427 @@
+"""The SMS channel through Rasa's real channel machinery, over real HTTP on 127.0.0.1.
+
+The Sanic app is built with ``rasa.core.channels.channel.register`` exactly as ``rasa run`` does; Rasa's
+``on_new_message`` hook is played by a scripted bot that answers through the given output channel.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import os
+import threading
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, Dict, Iterator, List, Optional
+from urllib.parse import parse_qs
+
+import httpx
+import pytest
+from rasa.core.channels.channel import UserMessage, register
+from sanic import Sanic
+from twilio.http import AsyncHttpClient
+from twilio.http.response import Response as TwilioResponse
+from twilio.request_validator import RequestValidator
+
+from channels.dedup import InMemoryStore, RedisStore, store_from_env
+from channels.identity import pseudonymise
+from channels.sms import SmsInput, SmsSettings
+from fake_telegram_api import LocalSanicServer
+
+AUTH_TOKEN = "test-twilio-auth-token-000000000000"
+ACCOUNT_SID = "AC" + "0" * 32
+OUR_NUMBER = "+447700900000"
+PHONE = "+447700900123"  # Ofcom's drama range: never a real person
+PUBLIC_URL = "https://signpost.example.org"
+WEBHOOK_PATH = "/webhooks/sms/webhook"
+REDIS_URL = "redis://127.0.0.1:6379/0"
+
+
+class ScriptedBot:
+    """Plays Rasa's agent (``app.ctx.agent.handle_message`` is the ``on_new_message`` that ``register`` wires
+    into every channel): records each UserMessage and answers through its output channel."""
+
+    def __init__(self, delay_seconds: float = 0.0) -> None:
+        self.received: List[UserMessage] = []
+        self.delay_seconds = delay_seconds
+
+    async def handle_message(self, message: UserMessage) -> None:
+        self.received.append(message)
+        if self.delay_seconds:
+            await asyncio.sleep(self.delay_seconds)
+        out = message.output_channel
+        if message.text == "menu":
+            await out.send_text_with_buttons(
+                message.sender_id,
+                "What would you like help with?",
+                [{"title": "Drugs", "payload": "/topic_drugs"}, {"title": "Alcohol", "payload": "/topic_alcohol"}],
+            )
+        elif message.text == "crash":
+            raise RuntimeError("the bot fell over")
+        else:
+            await out.send_text_message(message.sender_id, f"Bot heard: {message.text}")
+
+
+class RecordingTwilioHttp(AsyncHttpClient):
+    """Twilio's own transport hook: records REST requests and answers like the Messages API."""
+
+    requests: List[Dict[str, Any]] = []
+
+    def __init__(self) -> None:
+        super().__init__(logging.getLogger("test.twilio"), is_async=True)
+
+    async def request(self, method, uri, params=None, data=None, headers=None, auth=None, timeout=None,
+                      allow_redirects=False) -> TwilioResponse:
+        RecordingTwilioHttp.requests.append({"method": method, "uri": uri, "data": dict(data or {})})
+        body = {"sid": "SM" + uuid.uuid4().hex, "account_sid": ACCOUNT_SID, "to": data.get("To"),
+                "from": data.get("From"), "body": data.get("Body"), "status": "queued"}
+        return TwilioResponse(201, json.dumps(body))
+
+
+class SmsHarness:
+    def __init__(self, channel: SmsInput, bot: ScriptedBot) -> None:
+        self.channel = channel
+        self.bot = bot
+        app = Sanic(f"sms_test_{uuid.uuid4().hex}")
+        app.ctx.agent = bot
+        register([channel], app, route="/webhooks/")
+        self.server = LocalSanicServer(app).start()
+        self.client = httpx.Client(base_url=self.server.url, timeout=20)
+
+    def post(self, params: Dict[str, str], signature: Optional[str] = "auto", url: str = PUBLIC_URL + WEBHOOK_PATH,
+             **kwargs: Any) -> httpx.Response:
+        headers = dict(kwargs.pop("headers", {}))
+        if signature == "auto":
+            signature = RequestValidator(AUTH_TOKEN).compute_signature(url, params)
+        if signature is not None:
+            headers["X-Twilio-Signature"] = signature
+        if "content" in kwargs:
+            return self.client.post(WEBHOOK_PATH, headers=headers, **kwargs)
+        return self.client.post(WEBHOOK_PATH, data=params, headers=headers, **kwargs)
+
+    def text(self, body: str, sid: Optional[str] = None, sender: str = PHONE) -> httpx.Response:
+        return self.post(sms(body, sid=sid, sender=sender))
+
+    def close(self) -> None:
+        self.client.close()
+        self.server.stop()
+
+
+def sms(body: str, sid: Optional[str] = None, sender: str = PHONE) -> Dict[str, str]:
+    return {"MessageSid": sid or "SM" + uuid.uuid4().hex, "AccountSid": ACCOUNT_SID, "From": sender,
+            "To": OUR_NUMBER, "Body": body, "NumMedia": "0"}
+
+
+def replies(response: httpx.Response) -> List[str]:
+    """The <Message> texts in a TwiML answer."""
+    import xml.etree.ElementTree as ElementTree
+
+    assert response.status_code == 200, response.text
+    root = ElementTree.fromstring(response.text)
+    assert root.tag == "Response"
+    return [element.text or "" for element in root.findall("Message")]
+
+
+def make_channel(store=None, reply_timeout_seconds: float = 10.0) -> SmsInput:
+    settings = SmsSettings(auth_token=AUTH_TOKEN, account_sid=ACCOUNT_SID, twilio_number=OUR_NUMBER,
+                           public_url=PUBLIC_URL, reply_timeout_seconds=reply_timeout_seconds)
+    return SmsInput(settings, store=store or InMemoryStore(), twilio_http_client_factory=RecordingTwilioHttp)
+
+
+@pytest.fixture(autouse=True)
+def pseudonym_key(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SIGNPOST_PSEUDONYM_KEY", "k" * 40)
+
+
+@pytest.fixture
+def harness() -> Iterator[SmsHarness]:
+    h = SmsHarness(make_channel(), ScriptedBot())
+    yield h
+    h.close()
+
+
+def redis_or_skip() -> None:
+    import redis
+
+    try:
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
+    except Exception as error:  # pragma: no cover - depends on the machine
+        pytest.skip(f"needs the local Redis at 127.0.0.1:6379 ({type(error).__name__})")
+
+
+# --- signatures ---------------------------------------------------------------------------------------------------
+
+
+def test_signed_message_reaches_the_bot_and_the_reply_comes_back_as_twiml(harness: SmsHarness) -> None:
+    response = harness.text("hello there")
+    assert replies(response) == ["Bot heard: hello there"]
+    assert response.headers["content-type"].startswith("text/xml")
+    [message] = harness.bot.received
+    assert message.text == "hello there"
+    assert message.input_channel == "sms"
+    assert message.metadata == {"channel": "sms"}
+    assert message.sender_id == pseudonymise("sms", PHONE)
+    assert "7700900123" not in message.sender_id
+
+
+@pytest.mark.parametrize(
+    "signature",
+    [None, "", "not-a-signature", RequestValidator("wrong-token").compute_signature(PUBLIC_URL + WEBHOOK_PATH, sms("hi", sid="SM1"))],
+)
+def test_missing_or_wrong_signature_is_forbidden_and_nothing_reaches_the_bot(harness: SmsHarness, signature) -> None:
+    response = harness.post(sms("hi", sid="SM1"), signature=signature)
+    assert response.status_code == 403
+    assert "<Message>" not in response.text
+    assert harness.bot.received == []
+
+
+def test_signature_must_be_for_the_public_url_not_the_internal_one(harness: SmsHarness) -> None:
+    params = sms("hi")
+    response = harness.post(params, url=harness.server.url + WEBHOOK_PATH)
+    assert response.status_code == 403
+    assert harness.bot.received == []
+
+
+def test_tampered_body_fails_the_signature(harness: SmsHarness) -> None:
+    params = sms("hi")
+    signature = RequestValidator(AUTH_TOKEN).compute_signature(PUBLIC_URL + WEBHOOK_PATH, params)
+    response = harness.post({**params, "Body": "something else"}, signature=signature)
+    assert response.status_code == 403
+    assert harness.bot.received == []
+
+
+# --- numbered choices -----------------------------------------------------------------------------------------------
+
+
+def test_numbered_reply_maps_back_to_the_offered_payload(harness: SmsHarness) -> None:
+    [menu] = replies(harness.text("menu"))
+    assert menu == "What would you like help with?\nReply 1 for Drugs\nReply 2 for Alcohol"
+    harness.text("2")
+    assert harness.bot.received[-1].text == "/topic_alcohol"
+    # The reply to "/topic_alcohol" had no menu, so numbers mean nothing special any more.
+    harness.text("1")
+    assert harness.bot.received[-1].text == "1"
+
+
+def test_number_outside_the_menu_and_other_senders_pass_through_as_text(harness: SmsHarness) -> None:
+    harness.text("menu")
+    harness.text("3")
+    assert harness.bot.received[-1].text == "3"
+    harness.text("menu")
+    harness.text("1", sender="+447700900999")
+    assert harness.bot.received[-1].text == "1"
+
+
+# --- carrier keywords -------------------------------------------------------------------------------------------------
+
+
+def test_stop_opts_out_with_safety_numbers_then_silence_until_start(harness: SmsHarness) -> None:
+    [confirmation] = replies(harness.text("STOP"))
+    assert "999" in confirmation and "116 123" in confirmation
+    assert replies(harness.text("hello?")) == []  # opted out: we send nothing
+    assert harness.bot.received == []
+    [help_text] = replies(harness.text("help"))
+    assert "999" in help_text and "signpost" in help_text
+    [welcome] = replies(harness.text("Start"))
+    assert "Welcome back" in welcome
+    assert replies(harness.text("hello again")) == ["Bot heard: hello again"]
+    assert [m.text for m in harness.bot.received] == ["hello again"]
+
+
+@pytest.mark.parametrize("word", ["END", "quit", "Cancel.", "unsubscribe", "STOPALL", "optout", "revoke!", " stop "])
+def test_every_opt_out_word_opts_out_and_carries_999(harness: SmsHarness, word: str) -> None:
+    [confirmation] = replies(harness.text(word))
+    assert "If you're in danger, call 999. Samaritans: 116 123, free, any time." in confirmation
+    assert replies(harness.text("hi")) == []
+    assert harness.bot.received == []
+
+
+def test_yes_reopts_in_only_after_an_opt_out(harness: SmsHarness) -> None:
+    harness.text("yes")
+    assert harness.bot.received[-1].text == "yes"  # an ordinary answer
+    harness.text("stop")
+    [welcome] = replies(harness.text("YES"))
+    assert "Welcome back" in welcome
+
+
+@pytest.mark.parametrize("text", ["I want to end it", "can't stop drinking", "help me please", "stop it"])
+def test_keywords_inside_a_sentence_go_to_the_bot(harness: SmsHarness, text: str) -> None:
+    assert replies(harness.text(text)) == [f"Bot heard: {text}"]
+
+
+def test_help_answers_what_this_is_with_999(harness: SmsHarness) -> None:
+    [answer] = replies(harness.text("HELP"))
+    assert "drug and alcohol support" in answer and "999" in answer and "116 123" in answer
+    assert harness.bot.received == []
+
+
+# --- idempotency --------------------------------------------------------------------------------------------------------
+
+
+def test_same_message_sid_twice_is_processed_once_and_gets_the_same_reply(harness: SmsHarness) -> None:
+    harness.text("menu")
+    first = harness.text("1", sid="SMretry1")
+    second = harness.text("1", sid="SMretry1")
+    assert first.text == second.text
+    assert [m.text for m in harness.bot.received] == ["menu", "/topic_drugs"]
+
+
+def test_concurrent_duplicate_deliveries_are_processed_once() -> None:
+    h = SmsHarness(make_channel(), ScriptedBot(delay_seconds=0.5))
+    try:
+        params = sms("are you there", sid="SMconcurrent")
+        with ThreadPoolExecutor(max_workers=6) as pool:
+            responses = list(pool.map(lambda _: h.post(params), range(6)))
+        bodies = {response.text for response in responses}
+        assert len(bodies) == 1
+        assert replies(responses[0]) == ["Bot heard: are you there"]
+        assert len(h.bot.received) == 1
+    finally:
+        h.close()
+
+
+def test_duplicate_on_another_replica_sharing_redis_is_processed_once() -> None:
+    redis_or_skip()
+    namespace = f"test:{uuid.uuid4().hex}:"
+    bot = ScriptedBot(delay_seconds=0.3)
+    replica_a = SmsHarness(make_channel(RedisStore(REDIS_URL, namespace)), bot)
+    replica_b = SmsHarness(make_channel(RedisStore(REDIS_URL, namespace)), bot)
+    try:
+        params = sms("one turn only", sid="SMreplicas")
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            answers = list(pool.map(lambda h: h.post(params), [replica_a, replica_b]))
+        assert len(bot.received) == 1
+        assert replies(answers[0]) == replies(answers[1]) == ["Bot heard: one turn only"]
+    finally:
+        replica_a.close()
+        replica_b.close()
+
+
+def test_numbered_choices_survive_across_replicas_with_redis() -> None:
+    redis_or_skip()
+    namespace = f"test:{uuid.uuid4().hex}:"
+    bot = ScriptedBot()
+    replica_a = SmsHarness(make_channel(RedisStore(REDIS_URL, namespace)), bot)
+    replica_b = SmsHarness(make_channel(RedisStore(REDIS_URL, namespace)), bot)
+    try:
+        replica_a.text("menu")
+        replica_b.text("2")
+        assert bot.received[-1].text == "/topic_alcohol"
+        replica_a.text("stop")
+        assert replies(replica_b.text("hello")) == []
+    finally:
+        replica_a.close()
+        replica_b.close()
+
+
+def test_store_from_env_uses_redis_when_configured(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SIGNPOST_REDIS_URL", REDIS_URL)
+    assert isinstance(store_from_env(), RedisStore)
+    monkeypatch.delenv("SIGNPOST_REDIS_URL")
+    assert isinstance(store_from_env(), InMemoryStore)
+
+
+# --- bad input --------------------------------------------------------------------------------------------------------
+
+
+def test_oversized_body_is_rejected_with_413(harness: SmsHarness) -> None:
+    response = harness.text("x" * 1601)
+    assert response.status_code == 413
+    assert harness.bot.received == []
+    assert replies(harness.text("x" * 1600))  # exactly the limit is fine
+
+
+def test_non_form_content_type_is_rejected(harness: SmsHarness) -> None:
+    response = harness.post(sms("hi"), content=json.dumps(sms("hi")), headers={"content-type": "application/json"})
+    assert response.status_code == 415
+    assert harness.bot.received == []
+
+
+@pytest.mark.parametrize("raw", [b"Body=%FF%FE&From=%2B447700900123&MessageSid=SMx", "Body=caf\u00e9".encode("latin-1")])
+def test_wrong_encoding_is_a_clear_400(harness: SmsHarness, raw: bytes) -> None:
+    response = harness.post({}, signature="x", content=raw,
+                            headers={"content-type": "application/x-www-form-urlencoded"})
+    assert response.status_code == 400
+    assert harness.bot.received == []
+
+
+@pytest.mark.parametrize("missing", ["Body", "From", "MessageSid"])
+def test_signed_request_missing_a_field_is_a_400(harness: SmsHarness, missing: str) -> None:
+    params = sms("hi")
+    del params[missing]
+    assert harness.post(params).status_code == 400
+    assert harness.bot.received == []
+
+
+def test_server_keeps_running_after_bad_requests_and_bot_failures(harness: SmsHarness) -> None:
+    harness.post({}, signature=None, content=b"\xff\xfe", headers={"content-type": "application/x-www-form-urlencoded"})
+    harness.post(sms("hi"), signature="nope")
+    [sorry] = replies(harness.text("crash"))
+    assert "999" in sorry
+    assert replies(harness.text("still there?")) == ["Bot heard: still there?"]
+
+
+# --- slow bot: REST fallback through twilio's http_client hook -------------------------------------------------------
+
+
+def test_slow_reply_is_sent_by_rest_after_an_empty_twiml_answer() -> None:
+    RecordingTwilioHttp.requests.clear()
+    h = SmsHarness(make_channel(reply_timeout_seconds=0.2), ScriptedBot(delay_seconds=0.6))
+    try:
+        assert replies(h.text("slow question")) == []
+        deadline = time.monotonic() + 5
+        while not RecordingTwilioHttp.requests and time.monotonic() < deadline:
+            time.sleep(0.05)
+        [sent] = RecordingTwilioHttp.requests
+        assert sent["method"] == "POST"
+        assert sent["uri"].endswith(f"/Accounts/{ACCOUNT_SID}/Messages.json")
+        assert sent["data"] == {"To": PHONE, "From": OUR_NUMBER, "Body": "Bot heard: slow question"}
+    finally:
+        h.close()
+
+
+# --- configuration and privacy ------------------------------------------------------------------------------------------
+
+
+def test_environment_wins_over_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TWILIO_AUTH_TOKEN", "from-env")
+    monkeypatch.delenv("SIGNPOST_PUBLIC_URL", raising=False)
+    settings = SmsSettings.from_credentials({"auth_token": "from-file", "public_url": "https://file.example"})
+    assert settings.auth_token == "from-env"
+    assert settings.public_url == "https://file.example"
+
+
+def test_no_auth_token_means_the_channel_refuses_to_start(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("TWILIO_AUTH_TOKEN", raising=False)
+    with pytest.raises(ValueError):
+        SmsInput.from_credentials({})
+
+
+def test_pseudonyms_are_keyed_stable_and_hide_the_number(monkeypatch: pytest.MonkeyPatch) -> None:
+    first = pseudonymise("sms", PHONE)
+    assert first == pseudonymise("sms", PHONE)
+    assert first != pseudonymise("telegram", PHONE)
+    assert "7700900123" not in first
+    monkeypatch.setenv("SIGNPOST_PSEUDONYM_KEY", "another-key-" + "z" * 30)
+    assert pseudonymise("sms", PHONE) != first
+
+
+def test_logs_never_contain_the_number_or_the_text(harness: SmsHarness, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)
+    secret_text = "my secret words about heroin"
+    harness.text(secret_text)
+    harness.post(sms(secret_text), signature="bad")
+    harness.text("x" * 1601)
+    harness.text("menu")
+    harness.text("1")
+    harness.text("STOP")
+    harness.text(secret_text)
+    harness.text("START")
+    harness.post({}, signature=None, content=f"Body={secret_text}&From={PHONE}".encode() + b"%FF",
+                 headers={"content-type": "application/x-www-form-urlencoded"})
+    assert caplog.records, "expected the channel to log something"
+    for record in caplog.records:
+        line = record.getMessage()
+        assert "7700900123" not in line and secret_text not in line and "heroin" not in line

@@ -20,12 +20,18 @@ from knowledge.hours import HoursError, parse_byday
 from knowledge.models import Schedule, Service, ServiceAtLocation
 
 #: Problem kinds. ``STALE`` is the only one a caller may reasonably choose to tolerate.
+#: ``STALE_NO_CONTACT`` is an old record that shows no contact facts at all (the bundled seed organisations): it
+#: cannot send anyone to a wrong number or a closed door, and replies say when it was last checked, so the CLI
+#: reports it without failing.
 MISSING_SOURCE = "missing-source"
 MISSING_ASSURED_DATE = "missing-assured-date"
 BAD_PHONE = "bad-phone"
 BAD_SCHEDULE = "bad-schedule"
 STALE = "stale"
-PROBLEM_KINDS = (MISSING_SOURCE, MISSING_ASSURED_DATE, BAD_PHONE, BAD_SCHEDULE, STALE)
+STALE_NO_CONTACT = "stale-no-contact"
+PROBLEM_KINDS = (MISSING_SOURCE, MISSING_ASSURED_DATE, BAD_PHONE, BAD_SCHEDULE, STALE, STALE_NO_CONTACT)
+#: Kinds that do not fail `signpost kb check`.
+TOLERATED_KINDS = frozenset({STALE_NO_CONTACT})
 
 
 @dataclass(frozen=True)
@@ -111,7 +117,8 @@ def _check_service(service: Service, *, max_age_days: int, today: dt.date) -> It
         yield problem(MISSING_ASSURED_DATE, "no assured_date: when were these facts last checked?")
     elif (today - service.assured_date).days > max_age_days:
         age = (today - service.assured_date).days
-        yield problem(STALE, f"last checked {service.assured_date.isoformat()}, {age} days ago (limit {max_age_days})")
+        kind = STALE if shows_contact_facts(service) else STALE_NO_CONTACT
+        yield problem(kind, f"last checked {service.assured_date.isoformat()}, {age} days ago (limit {max_age_days})")
     for phone in service.phones:
         if not is_valid_uk_number(phone.number):
             yield problem(BAD_PHONE, f"{phone.number!r} is not a valid UK number")
@@ -122,6 +129,12 @@ def _check_service(service: Service, *, max_age_days: int, today: dt.date) -> It
         reason = schedule_problem(schedule)
         if reason:
             yield problem(BAD_SCHEDULE, reason)
+
+
+def shows_contact_facts(service: Service) -> bool:
+    """Whether a reply about this service would show a phone number, web address, email or opening hours."""
+    has_schedules = bool(service.schedules) or any(sal.schedules for sal in service.service_at_locations)
+    return bool(service.phones or service.url or service.email or has_schedules)
 
 
 def schedule_problem(schedule: Schedule) -> str | None:

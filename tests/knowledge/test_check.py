@@ -6,6 +6,7 @@ import datetime as dt
 import pytest
 
 from knowledge.check import (
+    STALE_NO_CONTACT,
     BAD_PHONE,
     BAD_SCHEDULE,
     MISSING_ASSURED_DATE,
@@ -65,7 +66,8 @@ def test_each_kind_of_problem_is_reported(engine):
     with session_scope(engine) as session:
         _service(session, "no-source", source=None)
         _service(session, "no-date", assured_date=None)
-        _service(session, "stale", assured_date=dt.date(2025, 11, 24))
+        _service(session, "stale", assured_date=dt.date(2025, 11, 24)).phones.append(Phone(number="0300 123 1110"))
+        _service(session, "stale-no-contact", assured_date=dt.date(2017, 1, 1))
         _service(session, "just-in-time", assured_date=dt.date(2025, 11, 25))
         _service(session, "bad-phone").phones.append(Phone(number="0300 123"))
         _service(session, "bad-byday").schedules.append(Schedule(byday="MON", opens_at=dt.time(9), closes_at=dt.time(17)))
@@ -84,6 +86,7 @@ def test_each_kind_of_problem_is_reported(engine):
         ("no-source", MISSING_SOURCE),
         ("no-times", BAD_SCHEDULE),
         ("stale", STALE),
+        ("stale-no-contact", STALE_NO_CONTACT),
     ]
     stale = next(p for p in problems if p.kind == STALE)
     assert stale.service_name == "Stale" and "366 days ago" in stale.detail

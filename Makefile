@@ -50,6 +50,7 @@ run: kb model
 	$(BIN)/signpost run
 
 test: kb model browser-deps
+	$(BIN)/signpost kb check
 	$(BIN)/pytest
 
 bench: kb model

@@ -154,7 +154,12 @@ class IdempotencyStore:
                 return cached
             local = self._in_flight.get(key)
             if local is not None:
-                return await asyncio.wait_for(asyncio.shield(local), max(0.0, deadline - time.monotonic()))
+                try:
+                    return await asyncio.wait_for(asyncio.shield(local), max(0.0, deadline - time.monotonic()))
+                except asyncio.TimeoutError:
+                    raise DuplicateStillRunning(key) from None
+                except Exception:
+                    continue  # the first delivery failed and released its claim: try ourselves
             if await self._store.set_if_absent(claim_key, "1", _CLAIM_TTL_SECONDS):
                 return await self._produce_and_store(key, result_key, claim_key, produce)
             # Another replica holds the claim: wait for its result (or for the claim to vanish if it failed).

@@ -335,10 +335,15 @@ class TelegramInput(InputChannel):
                 logger.warning("telegram: rejected request (413: too large)")
                 return response.text("update too large", status=413)
             try:
+                bot = await self.ready_bot()
+            except TelegramError as error:
+                # Can't reach the Bot API (or the token is wrong): let Telegram retry later.
+                logger.error("telegram: bot could not start (%s)", type(error).__name__)
+                return response.text("bot unavailable", status=503)
+            try:
                 data = json.loads((request.body or b"").decode("utf-8"))
                 if not isinstance(data, dict):
                     raise ValueError("update is not an object")
-                bot = await self.ready_bot()
                 update = Update.de_json(data, bot)
                 if update is None:
                     raise ValueError("empty update")

@@ -133,3 +133,39 @@ def test_choice_memory_maps_numbers_back_and_forgets_on_a_menu_less_reply() -> N
         assert await memory.resolve("sms:abc", "1") is None
 
     asyncio.run(scenario())
+
+
+def test_idempotency_runs_once_and_retries_after_a_failure() -> None:
+    from channels.dedup import DuplicateStillRunning, IdempotencyStore
+
+    async def scenario() -> None:
+        once = IdempotencyStore(InMemoryStore(), prefix="t:", wait_timeout_seconds=0.2)
+        calls = []
+
+        async def produce() -> str:
+            calls.append(1)
+            await asyncio.sleep(0.05)
+            return f"reply {len(calls)}"
+
+        results = await asyncio.gather(*[once.run_once("sid-1", produce) for _ in range(5)])
+        assert results == ["reply 1"] * 5 and len(calls) == 1
+        assert await once.run_once("sid-1", produce) == "reply 1"
+
+        async def failing() -> str:
+            raise RuntimeError("boom")
+
+        with pytest.raises(RuntimeError):
+            await once.run_once("sid-2", failing)
+        assert await once.run_once("sid-2", produce) == "reply 2"  # a retry after a failure runs again
+
+        async def slow() -> str:
+            await asyncio.sleep(1)
+            return "late"
+
+        first = asyncio.ensure_future(once.run_once("sid-3", slow))
+        await asyncio.sleep(0.01)
+        with pytest.raises(DuplicateStillRunning):
+            await once.run_once("sid-3", slow)
+        assert await first == "late"
+
+    asyncio.run(scenario())

@@ -425,3 +425,23 @@ def test_logs_never_contain_the_number_or_the_text(harness: SmsHarness, caplog: 
     for record in caplog.records:
         line = record.getMessage()
         assert "7700900123" not in line and secret_text not in line and "heroin" not in line
+
+
+def test_rasa_loads_both_channels_from_credentials_yml(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The exact credentials.yml entries we document, loaded the way `rasa run --credentials` loads them."""
+    from rasa.core.run import create_http_input_channels
+
+    monkeypatch.setenv("TWILIO_AUTH_TOKEN", AUTH_TOKEN)
+    monkeypatch.setenv("TELEGRAM_TOKEN", "123:abc")
+    monkeypatch.setenv("TELEGRAM_WEBHOOK_SECRET", "s3cret")
+    monkeypatch.setenv("SIGNPOST_PUBLIC_URL", PUBLIC_URL)
+    credentials = tmp_path / "credentials.yml"
+    credentials.write_text(
+        "channels.sms.SmsInput:\n"
+        "  account_sid: null\n  auth_token: null\n  twilio_number: null\n  public_url: null\n"
+        "channels.telegram.TelegramInput:\n"
+        "  access_token: null\n  secret_token: null\n"
+    )
+    sms_channel, telegram_channel = create_http_input_channels(None, str(credentials))
+    assert (sms_channel.name(), telegram_channel.name()) == ("sms", "telegram")
+    assert sms_channel.settings.public_url == PUBLIC_URL

@@ -336,3 +336,18 @@ def test_logs_never_contain_chat_id_or_text(tg: TelegramHarness, caplog: pytest.
         assert str(CHAT_ID) not in line, line
         assert "crack" not in line, line
         assert TOKEN.split(":")[1] not in line, line
+
+
+def test_unreachable_bot_api_gives_503_without_leaking_the_token(caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)
+    harness = TelegramHarness()
+    try:
+        harness.api.stop()  # Telegram's API is down
+        response = harness.say("hello")
+        assert response.status_code == 503
+        assert harness.bot.received == []
+    finally:
+        harness.client.close()
+        harness.server.stop()
+    for record in caplog.records:
+        assert TOKEN.split(":")[1] not in record.getMessage()

@@ -1,0 +1,146 @@
+"""Crisis detector benchmark on the labelled set (tests/safety/crisis_labelled.tsv).
+
+Prints, per split (dev = tuning, test = reporting, all): recall overall and by crisis type
+(a crisis row counts as caught when `detect` returns any crisis), how often the detected type
+equals the label, the false-alarm rate on the `none` rows, and the row numbers (file line
+numbers, header = line 1) of misses and false alarms.
+
+The labelled set is our own test data and must never be used as training data for the model.
+
+Run: .venv/bin/python bench/crisis_eval.py [--split dev|test|all] [--show-text]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import sys
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+if str(REPO_ROOT) not in sys.path:
+    sys.path.insert(0, str(REPO_ROOT))
+
+from safety.crisis import CrisisType, detect  # noqa: E402
+
+LABELLED_SET = REPO_ROOT / "tests" / "safety" / "crisis_labelled.tsv"
+NONE_LABEL = "none"
+
+
+@dataclass(frozen=True)
+class LabelledRow:
+    line: int
+    text: str
+    label: str
+    split: str
+
+
+@dataclass
+class Evaluation:
+    caught_by_type: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    total_by_type: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    type_agreements: int = 0
+    negatives: int = 0
+    misses: list[tuple[LabelledRow, str]] = field(default_factory=list)
+    false_alarms: list[tuple[LabelledRow, str]] = field(default_factory=list)
+    type_mismatches: list[tuple[LabelledRow, str]] = field(default_factory=list)
+
+    @property
+    def positives(self) -> int:
+        return sum(self.total_by_type.values())
+
+    @property
+    def recall(self) -> float:
+        return sum(self.caught_by_type.values()) / self.positives if self.positives else 1.0
+
+    @property
+    def false_alarm_rate(self) -> float:
+        return len(self.false_alarms) / self.negatives if self.negatives else 0.0
+
+    @property
+    def type_accuracy(self) -> float:
+        caught = sum(self.caught_by_type.values())
+        return self.type_agreements / caught if caught else 1.0
+
+
+def load_rows(path: Path = LABELLED_SET) -> list[LabelledRow]:
+    """Rows of the labelled set, with their line numbers in the file (header is line 1)."""
+    valid_labels = {t.value for t in CrisisType} | {NONE_LABEL}
+    rows = []
+    with path.open(newline="", encoding="utf-8") as handle:
+        reader = csv.DictReader(handle, delimiter="\t")
+        for line, record in enumerate(reader, start=2):
+            if record["label"] not in valid_labels:
+                raise ValueError(f"line {line}: unknown label {record['label']!r}")
+            rows.append(LabelledRow(line, record["text"], record["label"], record["split"]))
+    return rows
+
+
+def evaluate(rows: list[LabelledRow]) -> Evaluation:
+    result = Evaluation()
+    for row in rows:
+        signal = detect(row.text)
+        if row.label == NONE_LABEL:
+            result.negatives += 1
+            if signal is not None:
+                result.false_alarms.append((row, signal.matched))
+            continue
+        result.total_by_type[row.label] += 1
+        if signal is None:
+            result.misses.append((row, "-"))
+            continue
+        result.caught_by_type[row.label] += 1
+        if signal.crisis_type.value == row.label:
+            result.type_agreements += 1
+        else:
+            result.type_mismatches.append((row, signal.crisis_type.value))
+    return result
+
+
+def _describe(row: LabelledRow, detail: str, show_text: bool) -> str:
+    suffix = f"  {row.text!r}" if show_text else ""
+    return f"    line {row.line:>4} [{row.label}] -> {detail}{suffix}"
+
+
+def report(name: str, result: Evaluation, show_text: bool) -> None:
+    print(f"== {name}: {result.positives} crisis rows, {result.negatives} negative rows")
+    caught = sum(result.caught_by_type.values())
+    print(f"  recall (any crisis detected): {result.recall:.3f} ({caught}/{result.positives})")
+    for crisis_type in CrisisType:
+        total = result.total_by_type.get(crisis_type.value, 0)
+        if total:
+            got = result.caught_by_type.get(crisis_type.value, 0)
+            print(f"    {crisis_type.value:<14} {got / total:.3f} ({got}/{total})")
+    print(f"  type agreement on caught rows: {result.type_accuracy:.3f}")
+    print(
+        f"  false-alarm rate: {result.false_alarm_rate:.3f} "
+        f"({len(result.false_alarms)}/{result.negatives})"
+    )
+    for title, items in (
+        ("misses", result.misses),
+        ("false alarms (rule)", result.false_alarms),
+        ("type mismatches (detected type)", result.type_mismatches),
+    ):
+        if items:
+            print(f"  {title}:")
+            for row, detail in items:
+                print(_describe(row, detail, show_text))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--split", choices=["dev", "test", "all"], default=None)
+    parser.add_argument("--show-text", action="store_true", help="print row texts too")
+    args = parser.parse_args(argv)
+    rows = load_rows()
+    splits = [args.split] if args.split else ["dev", "test", "all"]
+    for split in splits:
+        chosen = rows if split == "all" else [r for r in rows if r.split == split]
+        report(split, evaluate(chosen), args.show_text)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -8,7 +8,8 @@ Flow of one text (Twilio posts a form to ``/webhooks/sms/webhook``):
    conversation does not advance twice.
 3. Replace the phone number by a keyed pseudonym (``channels.identity``); the number is dropped after the request.
 4. Carrier keywords come before NLU: STOP and friends opt out (the confirmation still carries 999 and
-   Samaritans), START resumes, HELP explains. While opted out we send nothing.
+   Samaritans), START resumes, HELP explains. While opted out we send nothing. When Twilio's Advanced Opt-Out
+   has already answered a keyword (``OptOutType`` in the webhook) we only record the state.
 5. "1", "2"… map back to the numbered choices we last offered. Then Rasa handles the text and its replies,
    collected with Rasa's ``CollectingOutputChannel``, go back as TwiML ``<Message>`` elements in the response.
    If the bot is too slow for Twilio's 15-second webhook limit we answer with empty TwiML and send the reply
@@ -247,8 +248,19 @@ class SmsInput(InputChannel):
         from_number: str,
         text: str,
         message_sid: str,
+        twilio_handled: str = "",
     ) -> str:
         sender_id = pseudonymise(CHANNEL_NAME, from_number)
+        if twilio_handled in ("STOP", "START", "HELP"):
+            # Advanced Opt-Out matched a keyword it still owns and has already sent the reply configured in the
+            # console (docs/channels-sms-telegram.md gives our texts); record the state, send nothing twice.
+            if twilio_handled == "STOP":
+                await self._store.set(f"sms:optout:{sender_id}", "1")
+                await self._choices.remember(sender_id, [])
+            elif twilio_handled == "START":
+                await self._store.delete(f"sms:optout:{sender_id}")
+            logger.info("sms: keyword handled by Twilio Advanced Opt-Out (%s)", twilio_handled)
+            return twiml([])
         keyword = keyword_of(text)
         opted_out = await self._opted_out(sender_id)
         if opted_out and _as_word(text) == "YES":
@@ -356,10 +368,13 @@ class SmsInput(InputChannel):
                 logger.warning("sms: rejected body of %d characters", len(text))
                 return response.text("message body too long", status=413)
             text = _CONTROL_CHARS.sub(" ", text).strip()
+            twilio_handled = params.get("OptOutType", "").strip().upper()
 
             try:
                 reply = await self._once.run_once(
-                    message_sid, lambda: self._process(on_new_message, request, from_number, text, message_sid)
+                    message_sid, lambda: self._process(
+                        on_new_message, request, from_number, text, message_sid, twilio_handled
+                    )
                 )
             except DuplicateStillRunning:
                 # The first delivery is still being answered; it will deliver the reply.

@@ -445,3 +445,14 @@ def test_rasa_loads_both_channels_from_credentials_yml(tmp_path, monkeypatch: py
     sms_channel, telegram_channel = create_http_input_channels(None, str(credentials))
     assert (sms_channel.name(), telegram_channel.name()) == ("sms", "telegram")
     assert sms_channel.settings.public_url == PUBLIC_URL
+
+
+def test_keyword_already_answered_by_twilio_advanced_opt_out_is_recorded_not_answered_twice(
+    harness: SmsHarness,
+) -> None:
+    assert replies(harness.post({**sms("STOP"), "OptOutType": "STOP"})) == []
+    assert replies(harness.text("hello")) == []  # we recorded the opt-out
+    assert replies(harness.post({**sms("START"), "OptOutType": "START"})) == []
+    assert replies(harness.text("hello")) == ["Bot heard: hello"]
+    assert replies(harness.post({**sms("HELP"), "OptOutType": "HELP"})) == []
+    assert [m.text for m in harness.bot.received] == ["hello"]

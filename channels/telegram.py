@@ -94,6 +94,17 @@ async def set_webhook(url: str, token: str, secret: str, base_url: Optional[str]
         return await bot.set_webhook(url=url, secret_token=secret, allowed_updates=ALLOWED_UPDATES)
 
 
+def set_webhook_from_environment(url: str) -> bool:
+    """Blocking helper for the CLI: ``set_webhook`` with TELEGRAM_TOKEN, TELEGRAM_WEBHOOK_SECRET and the optional
+    TELEGRAM_API_BASE_URL from the environment. Raises ValueError if the token or secret is missing."""
+    token = os.environ.get("TELEGRAM_TOKEN", "").strip()
+    secret = os.environ.get("TELEGRAM_WEBHOOK_SECRET", "").strip()
+    if not token or not secret:
+        raise ValueError("Set TELEGRAM_TOKEN and TELEGRAM_WEBHOOK_SECRET first.")
+    base_url = os.environ.get("TELEGRAM_API_BASE_URL", "").strip() or None
+    return asyncio.run(set_webhook(url, token, secret, base_url))
+
+
 class TelegramOutput(OutputChannel):
     """Sends one turn's replies to one chat. Rasa's ``recipient_id`` is a pseudonym, so the raw chat id is held
     here instead, for the life of this object only."""

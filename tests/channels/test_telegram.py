@@ -351,3 +351,20 @@ def test_unreachable_bot_api_gives_503_without_leaking_the_token(caplog: pytest.
         harness.server.stop()
     for record in caplog.records:
         assert TOKEN.split(":")[1] not in record.getMessage()
+
+
+def test_cli_helper_reads_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    from channels.telegram import set_webhook_from_environment
+
+    api = FakeTelegramApi(TOKEN).start()
+    try:
+        monkeypatch.setenv("TELEGRAM_TOKEN", TOKEN)
+        monkeypatch.setenv("TELEGRAM_WEBHOOK_SECRET", SECRET)
+        monkeypatch.setenv("TELEGRAM_API_BASE_URL", api.base_url)
+        assert set_webhook_from_environment("https://signpost.example.org/webhooks/telegram/webhook") is True
+        assert api.calls_to("setWebhook")[0].params["secret_token"] == SECRET
+        monkeypatch.delenv("TELEGRAM_WEBHOOK_SECRET")
+        with pytest.raises(ValueError):
+            set_webhook_from_environment("https://signpost.example.org/webhooks/telegram/webhook")
+    finally:
+        api.stop()

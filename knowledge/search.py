@@ -698,10 +698,11 @@ def find_services(
     family_specific: set[str] = set()
     if for_someone_else:
         for c in local_all:
-            terms = [t.name for t in c.service.taxonomy_terms]
+            label = normalise_text(" ; ".join([c.service.name, *(t.name for t in c.service.taxonomy_terms)]))
             if (
-                service_fit(FAMILY, terms, c.service.name, "") >= Fit.TEXT
-                and service_fit(help_need, terms, c.service.name, "") < Fit.TEXT
+                c.fit_for(FAMILY) >= Fit.TEXT
+                and FAMILY.matches(label)
+                and not (help_need.matches(label) or help_need.matches_related(label))
             ):
                 family_specific.add(c.service.id)
     local_fitting = [

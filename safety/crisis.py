@@ -261,6 +261,7 @@ def normalise(text: str) -> str:
 
 _GUARDS: tuple[str, ...] = (
     # Information and preparation questions.
+    r"\bhow (?:do|can|would|will|could|should) (?:you|i|u|we|people) (?:know|tell|check|spot|recognise|recognize) (?:if|when|whether) (?:someone|somebody|a person|anyone|people|they|you|u)\b(?: \w+){0,3}",
     r"\b(?:what|whats|wat) (?:is|are|does|do|exactly is) (?:an |a |the )?(?:overdose|overdosing|od|seizure|seizures|fit|fits|alcohol poisoning|poisoning|self harm|naloxone|suicide|suicidal)\w*(?: mean| feel like| look like)?",
     r"\b(?:what|whats) (?:are |is )?(?:the )?(?:signs|symptoms|sign|symptom|risks?) (?:of|for) (?:an |a )?\w+(?: \w+)?",
     r"\b(?:signs|symptoms) of (?:an |a )?(?:overdose|alcohol poisoning|poisoning|seizure|withdrawal)",
@@ -274,10 +275,13 @@ _GUARDS: tuple[str, ...] = (
     r"\b(?:scared|worried|worry|worries|afraid|frightened|terrified|fear|fears|panicking|concerned|anxious)\b(?: that)?(?: \w+){0,2} (?:will|ll|hell|shell|theyll|hed|shed|is going to|going to|might|could|may|would|d) (?:\w+ ){0,2}(?:overdose|od|die|end up dead|have a (?:seizure|fit)|fit|collapse|be found dead)\b(?: one day| someday| some day)?",
     r"\b(?:will|would|could|can|might|does|do) (?:i|he|she|they|you|stopping|it|drinking|withdrawal|stopping drinking) (?:\w+ ){0,2}(?:have|get|cause|give|lead to) (?:a |an )?(?:seizure|seizures|fit|fits|dts|withdrawal fits?)\b",
     r"\b(?:cause|causes|causing|lead to|leads to|give you|gives you) (?:a |an )?(?:seizures?|fits|dts)\b",
+    r"\b(?:groups?|charity|charities|services?|support|meetings?|forum|forums|classes|course) (?:for|about) (?:\w+ ){0,2}(?:self harm|self harming|suicide|suicidal|overdose)\b",
+    r"\b(?:people|those|anyone|young people|teens|teenagers|someone|others) who (?:self harm|are suicidal|feel suicidal|overdose)\b",
+    r"\bhow (?:do|does|would|should|can) (?:you|u|people|one|a person|someone) (?:treat|help|deal with|respond to|manage|handle|reverse|stop|survive) (?:an |a |someone (?:with|having|who has) (?:an |a )?)?(?:overdoses?|od|seizures?|fits?|alcohol poisoning|poisoning|someone who)\b",
     r"\b(?:can|could|do|does) (?:you|i|u|someone|somebody|people|a person|anyone|one) (?:ever )?(?:overdose|od|die|have a seizure|have a fit|fit)\b(?: (?:on|from) \w+)?",
     r"\b(?:what happens|what would happen|whats the risk|is it (?:dangerous|safe|bad)) (?:if|when|to) (?:you|u|someone|people|a person|one)\b(?: \w+){0,4}",
     # Bereavement: a death that has already happened is grief, not an emergency now.
-    r"\b(?:died|dying|death|deaths|passed away|passed|lost(?: \w+){0,2}|killed) (?:of|from|after|to|by|through|in) (?:an |a |his |her |their )?(?:overdoses?|od|suicide|drugs?|drink|alcohol|poisoning|seizures?|a fit)\b",
+    r"\b(?:died|dying|death|deaths|passed away|passed|lost(?: \w+){0,2}|killed) (?:of|from|after|to|by|through|in) (?:an |a |his |her |their )?(?:overdoses?|od|suicide|drugs?|drink|alcohol poisoning|alcohol|drug poisoning|poisoning|seizures?|a fit)\b",
     r"\bbereaved by (?:suicide|overdose)\b",
     # Idioms.
     r"\bkill(?:ing)? (?:time|the time|an hour|a few hours)\b",
@@ -285,6 +289,7 @@ _GUARDS: tuple[str, ...] = (
     r"\bkilling me (?:softly|with)\b",
     r"\b(?:kill|killed|killing|dying|die|murder) (?:for|to) (?:a |an |some )?(?:drink|pint|fag|smoke|brew|cuppa|coffee|tea|wee|pee|kebab|sleep|know|see|go|meet|try|tell|hear)\b",
     r"\bdying (?:for|to) \w+",
+    r"\b(?:gasping|desperate|dying|aching) for (?:a |an |some )?(?!air\b|breath\b)\w+",
     r"\b(?:bored|scared|frightened|worried|sick|tired) (?:to death|stiff)\b",
     r"\b(?:dead|deadly) (?:tired|good|easy|funny|nice|proud|serious|worried|bored|on my feet|set|against|end|loud|quiet|right|lucky|to me|inside|drunk|beat|keen|excited|chuffed|hard|boring|simple|sound)\b",
     r"\b(?:drop|drop dead) gorgeous\b",
@@ -317,7 +322,7 @@ _GUARDS: tuple[str, ...] = (
     r"\bchok(?:ed|ing) (?:up|back)\b",
     r"\b(?:cpr|first aid) (?:course|training|class|lessons?)\b",
     r"\b(?:learn|learning|do|doing) (?:a )?(?:cpr|first aid) (?:course|training|class)\b",
-    r"\bcut (?:down|back|out|it out|off|ties|contact|corners|loose|short|the|my drinking|his drinking|her drinking|my use|my hours|my hair|my losses|up about)\b",
+    r"\bcut(?:ting|s)? (?:down|back|out|it out|off|ties|contact|corners|loose|short|the|my drinking|his drinking|her drinking|my use|my hours|my hair|my losses|up about)\b",
     r"\b(?:life|marriage|relationship|world|business|family|house of cards|plans?|everything) (?:has |is |just )?(?:collapsed|collapsing|fell apart|falling apart)\b",
     r"\bnot responding to (?:my |his |her |our )?(?:texts?|messages?|calls?|emails?|treatment|meds)\b",
     r"\b(?:wont|not|isnt|cant|couldnt) (?:get him |get her |get them )?(?:wake|waking|get) (?:up )?(?:for|in time for) (?:school|work|college|uni|appointments?|the bus)\b",
@@ -331,7 +336,7 @@ _GUARDS: tuple[str, ...] = (
 # Negations that say the danger is absent. A negation followed by "but"/"though" is not a
 # reassurance ("i dont want to kill myself but i think about it"), so it is not guarded.
 _NEGATION_GUARDS: tuple[str, ...] = (
-    r"\b(?:im|i am|not|never|never been|isnt|wasnt|no longer) (?:not |feeling |really |at all )?suicidal\b",
+    r"\b(?:im not|i am not|not|never|never been|isnt|wasnt|no longer|im no longer|i am no longer) (?:feeling |really |at all |actually )?suicidal\b",
     r"\bno (?:suicidal thoughts|thoughts of (?:suicide|killing myself|harming myself|self harm|ending it))\b",
     r"\b(?:not|never|wont|wouldnt|dont want to|do not want to|would never|not going to|not about to|have no plans to|no intention of|not planning to|not planning on) (?:\w+ )?(?:kill|killing|hurt|hurting|harm|harming|cut|cutting|end|ending|take|taking) (?:myself|my life|my own life|it all)\b",
     r"\b(?:i )?(?:dont|do not) want to die\b",
@@ -353,11 +358,13 @@ _RECOVERY_RE = re.compile(
     r"(?:im|i am|ive been|i have been|been) )(?:clean|sober|dry|in recovery|recovering|doing (?:well|ok|okay|better)|better|fine|okay|ok|off it|off the gear|abstinent)\b"
 )
 _URGENT_NOW_RE = re.compile(
-    r"\b(?:again|right now|just now|tonight|today|currently|at the moment|atm|isnt|wont|cant)\b"
+    r"\b(?:again|right now|just now|tonight|today|currently|at the moment|atm|isnt|wont|cant|now (?:he|she|they|my|his|her|hes|shes|theyre))\b"
 )
 # A match that itself describes the present ("isnt", "-ing", "want") is never a past event.
 _PRESENT_IN_MATCH_RE = re.compile(
-    r"\b(?:is|isnt|are|arent|aint|wont|cant|not|hes|shes|theyre|im|want|keep|keeps|now|still|\w+ing)\b"
+    r"\b(?:is|isnt|are|arent|aint|wont|cant|not|hes|shes|theyre|im|want|keep|keeps|now|still|"
+    r"(?!(?:poisoning|bleeding|feeling|something|nothing|anything|everything|morning|evening|"
+    r"living|meeting|training|being|during|thing)\b)\w+ing)\b"
 )
 
 # --------------------------------------------------------------------------------------------
@@ -385,7 +392,7 @@ _CHEMICALS = (
     r"washing (?:up )?liquid|detergent|dishwasher tablets?|washing tablets?|washing pods?|tide pods?|"
     r"laundry (?:pods?|capsules?|tablets?)|weedkiller|weed killer|rat poison|slug pellets|"
     r"white spirit|paraffin|petrol|methanol|meths|surgical spirit|hand sanitiser|hand sanitizer|"
-    r"hand gel|button batter(?:y|ies)|batter(?:y|ies)|lighter fluid|mouthwash|perfume|aftershave|"
+    r"hand gel|cleaning cupboard|under the sink|medicine cabinet|medicine cupboard|button batter(?:y|ies)|batter(?:y|ies)|lighter fluid|mouthwash|perfume|aftershave|"
     r"e liquid|vape juice|nicotine liquid|drain cleaner|toilet cleaner|oven cleaner)"
 )
 _YOUNG_CHILD = (
@@ -408,30 +415,32 @@ _NUMBER_8_PLUS = (
 _RULES: tuple[tuple[str, CrisisType, str], ...] = (
     # --- not breathing -----------------------------------------------------------------
     ("not_breathing.negated", CrisisType.NOT_BREATHING,
-     r"\b(?:not|isnt|aint|arent|wasnt|stopped|stops|stop|stopping|hardly|barely|no|cant|couldnt|doesnt|dont|didnt|struggling to|struggles to|struggling|struggle to|difficulty|trouble|problems?|fighting for)\b(?: \w+){0,3} (?:breathing|breathe|breath|breaths)\b"),
+     r"\b(?:not|isnt|aint|arent|wasnt|stopped|stops|stop|stopping|hardly|barely|no|cant|couldnt|doesnt|dont|didnt|struggling to|struggles to|struggling|struggle to|difficulty|trouble|problems?|fighting for)\b(?: \w+){0,4} (?:breathing|breathe|breath|breaths)\b"),
     ("not_breathing.blue", CrisisType.NOT_BREATHING,
      r"\b(?:lips?|face|skin|fingers|fingertips|nails|mouth|hands|he|she|hes|shes|they|theyre)\b(?: \w+){0,2} (?:blue|grey|gray|purple|bluey|blueish|bluish)\b"),
     ("not_breathing.turning_blue", CrisisType.NOT_BREATHING,
-     r"\b(?:turning|turned|gone|going|went|turnin|goes|look|looks|looking)\b (?:a bit |bit |all |really |very |kind of |kinda )?(?:blue|grey|gray|purple|bluey|blueish|bluish)\b"),
+     r"\b(?:turning|turned|gone|going|went|turnin|goes|look|looks|looking)\b(?: \w+){0,2} (?:blue|grey|gray|purple|bluey|blueish|bluish)\b"),
+    ("not_breathing.is_blue", CrisisType.NOT_BREATHING,
+     r"\b(?:is|s|are|hes|shes|theyre) (?:all |really |a bit |very |kind of |kinda |properly )?(?:blue|purple|bluey|bluish|blueish)\b"),
     ("not_breathing.blue_lips", CrisisType.NOT_BREATHING,
      r"\b(?:blue|grey|gray|purple|bluish|blueish) (?:lips?|face|fingers|skin|tinge|around the mouth)\b"),
     ("not_breathing.no_pulse", CrisisType.NOT_BREATHING,
-     r"\b(?:no|cant find (?:a |his |her |their |any )?|cant feel (?:a |his |her |their |any )?|without a |weak |faint )pulse\b|\bno heart ?beat\b|\bheart (?:has |s )?stopped\b"),
+     r"\b(?:no|cant find(?: a| his| her| their| any)?|cant feel(?: a| his| her| their| any)?|without a|weak|faint) pulse\b|\bno heart ?beat\b|\bheart (?:has |s )?stopped\b"),
     ("not_breathing.choking", CrisisType.NOT_BREATHING,
      r"\bchok(?:ing|ed|es|in)\b(?! (?:me|her|him|them|us|my|mum|dad|mam|mom)\b)"),
     ("not_breathing.maybe_dead", CrisisType.NOT_BREATHING,
-     r"\b(?:think|thinks|might be|may be|could be|looks|look|looking|seems|is (?:he|she|they|my \w+)|hes|shes|theyre) (?:\w+ ){0,2}dead\b(?! (?:for|since|years|months))|\bfound (?:him|her|them|my \w+)(?: \w+){0,2} dead\b|\b(?:he|she|they|my \w+) (?:just |has just )died\b|\bhes dead\b|\bshes dead\b"),
+     r"\b(?:think|thinks|might be|may be|could be|looks|look|looking|seems|is (?:he|she|they|my \w+)|hes|shes|theyre) (?:\w+ ){0,3}dead\b(?! (?:for|since|years|months))|\bfound (?:him|her|them|my \w+)(?: \w+){0,2} dead\b|\b(?:he|she|they|my \w+) (?:just |has just )died\b|\bhes dead\b|\bshes dead\b"),
     ("not_breathing.cpr", CrisisType.NOT_BREATHING,
      r"\b(?:cpr|mouth to mouth|chest compressions|rescue breaths|defib|defibrillator)\b"),
     ("not_breathing.abnormal", CrisisType.NOT_BREATHING,
-     r"\bbreath(?:ing|s)?\b(?: \w+){0,2} (?:weird|funny|strange|odd|slow|shallow|rattly|rattling|gurgling|gurgly|noisy|wrong|irregular|slowly|weirdly|really slow|very slow|stopping)\b|\b(?:gurgling|rattling|rasping|snoring|gasping)\b(?: \w+){0,2} (?:noise|noises|sound|sounds|breath|breathing|for air)\b|\bgasping\b"),
+     r"\bbreath(?:ing|s)?\b(?: \w+){0,3} (?:weird|funny|strange|odd|slow|shallow|rattly|rattling|gurgling|gurgly|noisy|wrong|irregular|slowly|weirdly|really slow|very slow|stopping)\b|\b(?:gurgling|rattling|rasping|snoring|gasping)\b(?: \w+){0,2} (?:noise|noises|sound|sounds|breath|breathing|for air)\b|\bgasping\b"),
     # --- unconscious --------------------------------------------------------------------
     ("unconscious.word", CrisisType.UNCONSCIOUS,
      r"\b(?:unconscious|unresponsive|unrousable|semiconscious|comatose|in a coma|out cold|knocked out|lost consciousness|losing consciousness|not conscious|in and out of consciousness|drifting in and out|unconsciousness)\b"),
     ("unconscious.cant_wake", CrisisType.UNCONSCIOUS,
      r"\b(?:cant|couldnt|unable to|trying to|tried to|try to|cant seem to|cant get)\b(?: \w+){0,3} (?:wake|waken|rouse|wakeup)\b(?! up\b)(?! (?:me|myself)\b)|\b(?:cant|couldnt) get (?:him|her|them|my \w+|\w+) to (?:wake|come round|respond|open)\b|\b(?:cant|couldnt) (?:wake|rouse) (?:him|her|them|my \w+|mum|dad|mam|mom)\b"),
     ("unconscious.wont_wake", CrisisType.UNCONSCIOUS,
-     r"(?<!\bi )(?<!\bim )\b(?:wont|wouldnt|isnt|not|aint|doesnt|didnt|no)\b(?: \w+){0,2} (?:wake|waking|woken|wakeing|waken|wakeup|rouse|rousing|come round|coming round|responding|respond|reacting|react|awake)\b(?! (?:to (?:my |his |her )?(?:texts?|messages?|calls?)))"),
+     r"(?<!\bi )(?<!\bim )(?<!\bsleep and )\b(?:wont|wouldnt|isnt|not|aint|doesnt|didnt|no)\b(?: \w+){0,2} (?:wake|waking|woken|wakeing|waken|wakeup|rouse|rousing|come round|coming round|responding|respond|reacting|react|awake)\b(?! (?:to (?:my |his |her )?(?:texts?|messages?|calls?)))"),
     ("unconscious.not_moving", CrisisType.UNCONSCIOUS,
      r"(?<!\bi )(?<!\bim )\b(?:not|isnt|wont|stopped|aint)\b (?:\w+ )?(?:moving|move)\b(?! (?:out|on|in|house|away|back|forward|forwards|it|from|to))"),
     ("unconscious.collapsed", CrisisType.UNCONSCIOUS,
@@ -453,11 +462,11 @@ _RULES: tuple[tuple[str, CrisisType, str], ...] = (
     ("overdose.odd", CrisisType.OVERDOSE,
      r"\b(?:hes|shes|he|she|they|theyve|theyre|i|ive|im|has|have|just|think|might have|may have|mate|friend|son|daughter|brother|sister|dad|mum|partner|boyfriend|girlfriend|husband|wife) (?:just |has |have |had |prob |probably |maybe |def |definitely |might have |may have )?odd\b(?! (?:one|thing|job|bit|time|times|way|socks|feeling|how|that|for|as|about|look|looking))"),
     ("overdose.too_much", CrisisType.OVERDOSE,
-     rf"\b{_TAKE_PAST}\b(?: \w+){{0,3}} too (?:much|many)\b(?: \w+){{0,2}} {_DRUGS}\b|\b{_TAKE_PAST}\b(?: \w+){{0,2}} too many\b|\btoo (?:much|many) {_DRUGS}\b(?: \w+){{0,2}} (?:and|now)\b(?: \w+){{0,2}} (?:not|wont|cant|isnt|sick|weird|passed|blue|grey)"),
+     rf"\b{_TAKE_PAST}\b(?: \w+){{0,3}} too (?:much|many)\b(?: \w+){{0,2}} {_DRUGS}\b|\b(?:took|taken|swallowed|necked|popped|dropped|injected|done)\b(?: \w+){{0,2}} too many\b|\btoo (?:much|many) {_DRUGS}\b(?: \w+){{0,2}} (?:and|now)\b(?: \w+){{0,2}} (?:not|wont|cant|isnt|sick|weird|passed|blue|grey)"),
     ("overdose.took_too_much", CrisisType.OVERDOSE,
      r"\b(?:took|taken|done|used|swallowed|necked|injected|smoked|snorted|dropped|popped)\b (?:way |far |much |a bit |slightly |a little )?too (?:much|many)\b"),
     ("overdose.whole_packet", CrisisType.OVERDOSE,
-     rf"\b(?:whole|entire|full|all (?:the|my|his|her|their|of (?:the|my|his|her|their)))\b (?:\w+ )?(?:packet|packets|pack|packs|box|boxes|strip|strips|blister|tub|jar|bottle of (?:pills|tablets|paracetamol|meds|methadone|medicine|medication|painkillers))\b|\b(?:took|taken|swallowed|necked|had|ate|eaten|downed|take|taking|swallow) (?:all|every) (?:of )?(?:my|his|her|their|the|them|those|these)?\s?(?:\w+ )?{_DRUGS}\b"),
+     rf"\b(?:whole|entire|full|all (?:the|my|his|her|their|of (?:the|my|his|her|their)))\b (?:\w+ )?(?:packet|packets|pack|packs|box|boxes|strip|strips|blister|tub|jar|prescription|script|supply|stash|bottle of (?:\w+ )?(?:pills|tablets|paracetamol|meds|methadone|medicine|medication|painkillers))\b|\b(?:took|taken|swallowed|necked|had|ate|eaten|downed) (?:a|the|his|her|my|their) (?:packet|pack|box|strip|tub|bottle) of (?:\w+ )?(?:pills|tablets|paracetamol|meds|methadone|medicine|medication|painkillers|cocodamol|codeine|ibuprofen|aspirin|diazepam|tramadol|sleeping pills|antidepressants)\b|\b(?:took|taken|swallowed|necked|had|ate|eaten|downed) (?:all|every) (?:of )?(?:my|his|her|their|the|them|those|these)?\s?(?:\w+ )?{_DRUGS}\b"),
     ("overdose.several_packets", CrisisType.OVERDOSE,
      r"\b(?:took|taken|swallowed|had|necked|ate|eaten|downed|done)\b (?:\w+ )?(?:[2-9]|\d\d|two|three|four|five|six|several|a few|couple of|a couple of) (?:boxes|packets|packs|strips|blisters|bottles|tubs)\b"),
     ("overdose.many_pills", CrisisType.OVERDOSE,
@@ -475,10 +484,16 @@ _RULES: tuple[tuple[str, CrisisType, str], ...] = (
      rf"\b{_YOUNG_CHILD}\b(?: \w+){{0,4}} (?:drank|drunk|swallowed|ate|eaten|got into|been at|chewed|had|taken|took|found with|has had|sucked|licked|eating|drinking|swallowing)\b(?: \w+){{0,3}} (?:{_DRUGS}|{_CHEMICALS}|vodka|gin|wine|beer|cider|alcohol|drink|booze|spirits|whisky|whiskey|rum|cannabis|weed|edibles|gummies|vape|nicotine)\b"),
     ("poisoning.child_found", CrisisType.POISONING,
      rf"\b{_YOUNG_CHILD}\b(?: \w+){{0,2}} (?:found|got hold of|got into|been into|been in|got at|been at)\b(?: \w+){{0,3}} (?:{_DRUGS}|{_CHEMICALS}|edibles|gummies|weed|cannabis|vodka|alcohol|booze|wine|spirits)\b"),
+    ("poisoning.child_drank_something", CrisisType.POISONING,
+     rf"\b{_YOUNG_CHILD}\b(?: \w+){{0,8}} (?:drank|drunk|swallowed|ate|eaten|chewed|has had|licked) (?:something|summat|some of it|stuff|it|them|one|some)\b"),
+    ("poisoning.bottle_and_sick", CrisisType.POISONING,
+     r"\b(?:whole|full|entire) (?:bottle|litre|liter) of (?:vodka|gin|whisky|whiskey|rum|spirits|brandy|tequila|jager|sambuca)\b(?: \w+){0,4} (?:being sick|sick|vomiting|throwing up|passed out|wont|cant|unconscious|not)\b"),
     ("poisoning.methadone_other", CrisisType.POISONING,
      r"(?<!\bi )(?<!\bive )\b(?:drank|drunk|took|taken|swallowed|had|got into|been at|found (?:\w+ )?with)\b (?:some (?:of )?|all (?:of )?)?(?:my|mine|his|her|their|the|dads|mums|someone elses) (?:methadone|subutex|bupe|buprenorphine|fentanyl patch|fent patch|oramorph|morphine)\b"),
     ("poisoning.spiked", CrisisType.POISONING,
-     r"\b(?:spiked|been spiked|got spiked|spiking)\b"),
+     r"\b(?:spiked|been spiked|got spiked|spiking)\b|\b(?:put|slipped|added|dropped) (?:something|summat|stuff|some \w+|a pill|pills) (?:in|into) (?:my|her|his|their|our) (?:drink|pint|glass|food)\b"),
+    ("poisoning.edibles", CrisisType.POISONING,
+     r"\b(?:ate|eaten|has eaten|had|swallowed) (?:my|his|her|the|some|some of my|all the|all my|a whole|a load of|loads of) (?:\w+ )?(?:edibles|gummies|cannabis sweets|weed sweets|space cakes?|weed brownies|hash brownies)\b"),
     ("poisoning.bottle", CrisisType.POISONING,
      r"\b(?:just|has|have|hes|shes|ive|has just|have just|theyve)\b(?: \w+){0,1} (?:drank|drunk|downed|necked|finished)\b (?:a |the |nearly a |almost a )?(?:whole|full|entire|litre|liter|70cl|1l) (?:bottle|litre|liter)?\b(?: of)?(?: \w+)? (?:vodka|gin|whisky|whiskey|rum|spirits|brandy|tequila|jager)\b"),
     ("poisoning.vomiting_blood", CrisisType.POISONING,
@@ -487,9 +502,9 @@ _RULES: tuple[tuple[str, CrisisType, str], ...] = (
      r"\b(?:being sick|vomiting|throwing up)\b(?: \w+){0,3} (?:wont|cant|not|isnt|unconscious|passed out|asleep and)\b"),
     # --- violence -------------------------------------------------------------------------
     ("violence.harm_now", CrisisType.VIOLENCE,
-     rf"\b(?:hes|shes|theyre|he is|she is|they are|hes been|shes been|keeps|keep|is|was|started|been|he|she|they|theyve|hes just|shes just|he just|she just|someone|somebody|someones|partner|boyfriend|girlfriend|husband|wife|son|daughter|dad|mum|brother) (?:\w+ )?{_HARM_VERBS} {_OBJ}\b(?! (?:up|to it)\b)"),
+     rf"\b(?:hes|shes|theyre|he is|she is|they are|hes been|shes been|keeps|keep|is|was|started|been|he|she|they|theyve|hes just|shes just|he just|she just|someone|somebody|someones|partner|boyfriend|girlfriend|husband|wife|son|daughter|dad|mum|brother|has|have) (?:\w+ ){{0,2}}{_HARM_VERBS} {_OBJ}\b(?! (?:to it)\b)"),
     ("violence.harm_object", CrisisType.VIOLENCE,
-     rf"\b(?:hitting|beating|punching|kicking|strangling|choking|attacking|stabbing|battering|slapping|throttling|smacking|headbutting|punched|kicked|strangled|choked|attacked|stabbed|slapped|battered|headbutted|throttled|beaten) {_OBJ}\b(?! (?:up|to it|at)\b)"),
+     rf"\b(?:hitting|beating|punching|kicking|strangling|choking|attacking|stabbing|battering|slapping|throttling|smacking|headbutting|punched|kicked|strangled|choked|attacked|stabbed|slapped|battered|headbutted|throttled|beaten) {_OBJ}\b(?! (?:to it|at)\b)"),
     ("violence.weapon", CrisisType.VIOLENCE,
      r"\b(?:got|has|have|had|holding|with|pulled|pulling|waving|grabbed|picked up|carrying|threatening (?:me|us|him|her|them) with|threatened (?:me|us|him|her|them) with|came at me with|coming at me with|hes got|shes got) (?:a |the |an |his |her |their |my )?(?:knife|knifes|knives|blade|machete|gun|hammer|bat|baseball bat|weapon|axe|crowbar|screwdriver|bottle at)\b|\b(?:stabbed|been stabbed|got stabbed|shot|been shot)\b"),
     ("violence.threat", CrisisType.VIOLENCE,
@@ -504,24 +519,24 @@ _RULES: tuple[tuple[str, CrisisType, str], ...] = (
     ("suicidal.end_it", CrisisType.SUICIDAL,
      r"\b(?:end|ending|finish|finishing) (?:it all|it|everything|things|this|my misery)\b(?! (?:with|between|off)\b)|\bcall it a day\b(?! (?:with|between))|\bwant (?:it|this|everything) (?:all )?(?:to|2) (?:stop|end|be over)\b|\bmake (?:it|this|everything) (?:all )?stop\b|\bwant (?:all )?(?:this|it|everything) to be over\b|\bjust want (?:it|this|everything) (?:all )?(?:to )?(?:stop|end|be over)\b"),
     ("suicidal.want_to_die", CrisisType.SUICIDAL,
-     r"\b(?:want|wants|wanted|wanting|ready|going|deserve|deserves|like) to (?:die|be dead|not exist|not be here|not be alive|disappear forever)\b|\b(?:wish|wishing|rather|better off|be better off|should just) (?:i )?(?:was |were |be |am )?(?:dead|not here|never born|gone|not alive|die)\b|\bbetter off (?:dead|without me|if i was gone|if i wasnt here)\b|\b(?:everyone|they|family|kids|world)(?: \w+){0,3} better (?:off )?without me\b|\bi should just die\b|\bim going to die\b|\blet me die\b|\bmight as well (?:be dead|die|end it|not be here|not exist|kill myself)\b|\bwhy am i (?:still )?alive\b"),
+     r"\b(?:want|wants|wanted|wanting|ready|going|deserve|deserves|like) to (?:die|be dead|not exist|not be here|not be alive|disappear forever)\b|\b(?:wish|wishing|rather|better off|be better off|should just) (?:i )?(?:was |were |be |am )?(?:dead|not here|never born|gone|not alive|die)\b|\bbetter off (?:dead|without me|if i was gone|if i wasnt here)\b|\b(?:everyone|they|family|kids|world)(?: \w+){0,3} better (?:off )?without me\b|\bi should just die\b|\bim going to die\b|\blet me die\b|\bwish i (?:wasnt|werent|was not|didnt|did not|could) (?:alive|here|exist|born|around|die|disappear)\b|\b(?:nobody|no one|noone|no body) (?:would|will|is going to|going to) (?:miss|notice|care|even notice)\b|\bif i (?:was|were|am) (?:gone|dead|not here|not around)\b|\bif i (?:died|wasnt here|werent here|wasnt around)\b|\b(?:not|isnt|aint) worth (?:living|it anymore|it any more|being alive|going on)\b|\bmight as well (?:be dead|die|end it|not be here|not exist|kill myself)\b|\bwhy am i (?:still )?alive\b"),
     ("suicidal.dont_want_to_live", CrisisType.SUICIDAL,
      r"\b(?:dont|do not|didnt|doesnt|no longer) (?:really )?want (?:to|2) (?:be here|live|exist|wake up|be alive|be around|carry on|go on|keep going|be in this world|see tomorrow|see another day)\b|\b(?:hope|wish|pray) i (?:dont|never|do not|wont) wake up\b|\b(?:go to|going to|fall) sleep and (?:not|never) wake\b|\bsleep forever\b|\bnever wake up\b|\bnot wake up\b|\bwant to disappear\b|\bdisappear forever\b"),
     ("suicidal.no_point", CrisisType.SUICIDAL,
-     r"\bno (?:point|reason|purpose) (?:in |to |of )?(?:living|going on|carrying on|being alive|being here|life|in life|to life|in anything|to anything|anymore|any more|existing|me being here|keeping going)\b|\bnothing (?:left )?to live for\b|\b(?:whats|what is|dont see|cant see|see no) (?:the )?point (?:of|in|to) (?:living|life|anything|going on|carrying on|it all|being here|being alive|me|existing|any of it)\b|\b(?:give|giving|given|gave) up on (?:life|living|everything|myself)\b|\b(?:done|finished) with (?:life|living|everything|it all)\b|\b(?:tired|sick) of (?:living|being alive|life|existing)\b"),
+     r"\bno (?:point|reason|purpose)(?: \w+){0,3} (?:living|keep living|live|be alive|keep going|go on|going on|carrying on|being alive|being here|life|in life|to life|in anything|to anything|anymore|any more|existing|me being here|keeping going)\b|\bnothing (?:left )?to live for\b|\b(?:whats|what is|dont see|cant see|see no) (?:the )?point (?:of|in|to) (?:living|life|anything|going on|carrying on|it all|being here|being alive|me|existing|any of it)\b|\b(?:give|giving|given|gave) up on (?:life|living|everything|myself)\b|\b(?:done|finished) with (?:life|living|everything|it all)\b|\b(?:tired|sick) of (?:living|being alive|life|existing)\b"),
     ("suicidal.cant_go_on", CrisisType.SUICIDAL,
      r"\b(?:cant|couldnt|cannot|can not) (?:go on|carry on|keep going|do this|take (?:it|this|any more|anymore)|cope|live like this|keep living|handle (?:it|this|life))(?: like this)?(?: (?:anymore|any more|no more|much longer))\b|\b(?:cant|cannot) (?:go on|carry on|keep going)\b(?! (?:with|like this with|because|cos|if|until|till|and (?:on|on)))|\b(?:cant|cannot) do this (?:anymore|any more|no more)\b|\b(?:im|i am|feel like|feel) (?:such )?a burden\b|\bburden (?:to|on) (?:everyone|my family|them|you all|my kids)\b"),
     ("suicidal.method", CrisisType.SUICIDAL,
-     r"\bjump(?:ing|ed)? (?:off|in front|from)\b|\b(?:in front of|under) (?:a |the )?(?:train|bus|car|lorry|truck)\b|\boff (?:a |the )?(?:bridge|cliff|roof|building|multi storey|car park)\b|\b(?:slit|slitting|slash|slashing) (?:my|his|her) (?:wrists?|throat)\b|\b(?:a |the )?rope (?:ready|around|round)\b|\b(?:this is|saying|say) goodbye\b(?! to)|\bgoodbye (?:forever|everyone|world|all)\b|\b(?:wrote|written|writing|write) (?:a |my )?(?:note|letter|goodbye|last letter|will)\b|\b(?:last|final) (?:message|text|goodbye|words)\b|\bstockpil(?:e|ed|ing|ling)\b|\b(?:pills|tablets|meds|rope|blade|razor|knife) (?:are |is )?(?:ready|lined up|counted out|all out in front of me)\b|\b(?:got|have|ive got|collected|saved|saving) (?:\w+ ){0,2}(?:pills|tablets|meds|rope) (?:ready|together|to do it)\b|\bsaving up (?:my |me )?(?:pills|tablets|meds)\b"),
+     r"\bjump(?:ing|ed)? (?:off|in front|from)\b|\b(?:going to|about to|ready to|want to|gonna) jump\b(?= \||$| now| tonight| off| from| in front)|\b(?:in front of|under) (?:a |the )?(?:train|bus|car|lorry|truck)\b|\boff (?:a |the )?(?:bridge|cliff|roof|building|multi storey|car park)\b|\b(?:standing|sat|sitting|stood|im) (?:on|at) (?:the |a )?(?:edge|ledge|bridge|roof|cliff|top of (?:a|the) (?:building|car park|multi storey)|railway line|train tracks|tracks)\b|\b(?:going to|gonna|planning to|plan to|want to|about to|thinking of|thinking about|ready to) (?:take|taking|swallow|swallowing|neck|necking|down) (?:all|every|a whole|the whole|loads|everything|an overdose)\b|\b(?:slit|slitting|slash|slashing) (?:my|his|her) (?:wrists?|throat)\b|\b(?:a |the )?rope (?:ready|around|round)\b|\b(?:this is|saying|say) goodbye\b(?! to)|\bgoodbye (?:forever|everyone|world|all)\b|\b(?:wrote|written|writing|write) (?:a |my )?(?:note|letter|goodbye|last letter|will)\b|\b(?:last|final) (?:message|text|goodbye|words)\b|\bstockpil(?:e|ed|ing|ling)\b|\b(?:pills|tablets|meds|rope|blade|razor|knife) (?:are |is )?(?:ready|lined up|counted out|all out in front of me)\b|\b(?:got|have|ive got|collected|saved|saving) (?:\w+ ){0,2}(?:pills|tablets|meds|rope) (?:ready|together|to do it)\b|\bsaving up (?:my |me )?(?:pills|tablets|meds)\b"),
     # --- self-harm ------------------------------------------------------------------------
     ("self_harm.myself", CrisisType.SELF_HARM,
-     r"\b(?:cut|cutting|cuts|cutt|slice|slicing|sliced|burn|burning|burnt|burned|scratch|scratching|scratched|scrape|scraping|hurt|hurting|harm|harming|harmed|hit|hitting|punch|punching|starve|starving|stab|stabbing|stabbed|bite|biting|bruise|bruising|carve|carving|carved|injure|injuring|injured|bang|banging) (?:myself|my arms?|my wrists?|my legs?|my thighs?|my skin|my stomach)\b"),
+     r"\b(?:cut|cutting|cuts|cutt|slice|slicing|sliced|burn|burning|burnt|burned|scratch|scratching|scratched|scrape|scraping|hurt|hurting|harm|harming|harmed|hit|hitting|punch|punching|starve|starving|stab|stabbing|stabbed|bite|biting|bruise|bruising|carve|carving|carved|injure|injuring|injured|bang|banging) (?:myself|my arms?|my wrists?|my legs?|my thighs?|my skin|my stomach)\b|\b(?:cut|cutting|cuts|slicing|sliced|burning|burnt|burned|scratching|harming|harmed|carving|carved) (?:himself|herself|themselves|themself|again|their arms?|his arms?|her arms?|his wrists?|her wrists?)\b|\b(?:been|started|keeps|keep|is|hes|shes|im|ive been) cutting\b(?! (?:down|back|out|off|ties|contact|corners))"),
     ("self_harm.word", CrisisType.SELF_HARM,
      r"\b(?:self harm|self harming|self harmed|self harms|self injury|self injure|self injuring|self harmer)\b"),
     ("self_harm.sh", CrisisType.SELF_HARM,
      r"\b(?:relapsed|relapse|urge|urges|did|done|do|doing|stop|stopped|clean from|been|went) (?:on |to |from )?sh\b|\bsh (?:again|urges|relapse|tonight|scars)\b"),
     ("self_harm.urge_to_cut", CrisisType.SELF_HARM,
-     r"\b(?:urge|urges|tempted|itching) (?:to |2 )?(?:cut|cutting|burn|burning|hurt|harm)\b|\b(?:want|wanting|need|needing|going|about) (?:to |2 )?(?:cut|cutting|burn)\b(?= (?:again|tonight|deep|deeper|myself|my (?:arms?|wrists?|legs?|skin)|so bad|really bad)\b| \||$)|\bcut (?:too )?(?:deep|deeper|again|really bad)\b|\bwont stop bleeding\b|\b(?:cant|cannot) stop (?:the )?bleeding\b|\bbleeding (?:a lot|loads|badly|heavily|everywhere|really bad|so much|wont stop)\b|\bblood everywhere\b|\bbleeding out\b|\bwrists\b|\bblade\b|\brazor\b"),
+     r"\b(?:urge|urges|tempted|itching) (?:to |2 )?(?:cut|cutting|burn|burning|hurt|harm)\b|\b(?:want|wanting|need|needing|going|about) (?:to |2 )?(?:cut|cutting|burn)\b(?= (?:again|tonight|deep|deeper|myself|my (?:arms?|wrists?|legs?|skin)|so bad|really bad)\b| \||$)|\bcut (?:too )?(?:deep|deeper|again|really bad)\b|\b(?:bang|banging|hit|hitting|smash|smashing|punch|punching) my head (?:against|on|off|into)\b|\b(?:till|until|til) (?:it|i|they) bleeds?\b|\bwont stop bleeding\b|\b(?:cant|cannot) stop (?:the )?bleeding\b|\bbleeding (?:a lot|loads|badly|heavily|everywhere|really bad|so much|wont stop)\b|\bblood everywhere\b|\bbleeding out\b|\bwrists\b|\bblade\b|\brazor\b"),
 )
 
 _COMPILED_RULES: tuple[tuple[str, CrisisType, re.Pattern[str]], ...] = tuple(

@@ -123,7 +123,7 @@ class TelegramOutput(OutputChannel):
         if await self._channel.is_stopped(self._sender_id):
             # After /stop nothing goes out (e.g. a Rasa reminder firing later) until they write again.
             return
-        parts = split_for_telegram(text) or ([" "] if keyboard else [])
+        parts = split_for_telegram(text) or (["Please choose:"] if keyboard else [])
         for index, part in enumerate(parts):
             last = index == len(parts) - 1
             try:

@@ -9,13 +9,10 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import os
-import threading
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Dict, Iterator, List, Optional
-from urllib.parse import parse_qs
 
 import httpx
 import pytest

@@ -6,7 +6,6 @@ Telegram's side is ``FakeTelegramApi``: a local HTTP server on 127.0.0.1 that re
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import time
 import uuid

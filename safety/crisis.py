@@ -285,6 +285,9 @@ _GUARDS: tuple[str, ...] = (
     r"\bbereaved by (?:suicide|overdose)\b",
     # Idioms.
     r"\bkill(?:ing)? (?:time|the time|an hour|a few hours)\b",
+    r"\b(?:kill|killing|killed) (?:myself|me|themselves|ourselves) (?:laughing|with laughter)\b",
+    r"\b(?:my )?(?:mum|mam|mom|mummy|mother|dad|daddy|father|parents|nan|gran|boss|teacher|mums|dads|moms|mams)(?: is| are| s| will| ll)? (?:going to|gonna|will|ll|is going to) (?:kill|murder) me\b(?! (?:with|he has|she has|hes got|shes got))",
+    r"\b(?:stop|stopping|prevent|preventing|keep) (?:\w+ ){0,2}(?:from )?(?:overdosing|oding|overdose|od|ods)\b",
     r"\b(?:this|it|its|that|thats|wait|waiting|the wait|work|my back|my head|my feet|my legs|the heat|the cold|the stress|these shoes|shoes|hangover|the hangover|not knowing|the silence) (?:is |are |s |was |are just |is just |really )?killing me\b",
     r"\bkilling me (?:softly|with)\b",
     r"\b(?:kill|killed|killing|dying|die|murder) (?:for|to) (?:a |an |some )?(?:drink|pint|fag|smoke|brew|cuppa|coffee|tea|wee|pee|kebab|sleep|know|see|go|meet|try|tell|hear)\b",
@@ -298,7 +301,7 @@ _GUARDS: tuple[str, ...] = (
     r"\b(?:throw|threw|throws|throwing|pitch|pitched|pitching) (?:a |an )?(?:fit|tantrum|wobbly)\b",
     r"\bhad (?:a |an )?fit when (?:he|she|they|i|my \w+) (?:found|saw|heard|knew|realised|realized|told|got)\b",
     r"\bfitting (?:in|into|room|rooms|out|the|a|an|new|my|our|some|kitchens?|carpets?|windows?|doors?|boilers?|locks?|alarms?|tyres?)\b",
-    r"\bseiz(?:ing|ed) up\b",
+    r"\b(?:back|neck|engine|car|knee|muscles?|leg|shoulder) (?:is |has |keeps )?seiz(?:ing|ed) up\b",
     r"\b(?:drug|drugs|police|cannabis|cocaine|heroin|cash|asset|record) seizures?\b",
     r"\bunconscious (?:bias|mind|thoughts?|level)\b",
     r"\b(?:hit|hits|hitting) (?:me|us|him|her|them) up\b",
@@ -355,7 +358,8 @@ _PAST_RE = re.compile(
 )
 _RECOVERY_RE = re.compile(
     r"\b(?:(?:and |but )?now (?:im|i am|hes|shes|theyre|were|i have been|ive been|been|he is|she is) |"
-    r"(?:im|i am|ive been|i have been|been) )(?:clean|sober|dry|in recovery|recovering|doing (?:well|ok|okay|better)|better|fine|okay|ok|off it|off the gear|abstinent)\b"
+    r"(?:im|i am|ive been|i have been|been) )(?:clean|sober|dry|in recovery|recovering|doing (?:well|ok|okay|better)|off it|off the gear|abstinent)\b|"
+    r"\b(?:im|i am|hes|shes) (?:ok|okay|fine|better|well) now\b|\bnow (?:im|i am|hes|shes) (?:ok|okay|fine|better|well)\b"
 )
 _URGENT_NOW_RE = re.compile(
     r"\b(?:again|right now|just now|tonight|today|currently|at the moment|atm|isnt|wont|cant|now (?:he|she|they|my|his|her|hes|shes|theyre))\b"
@@ -430,6 +434,8 @@ _RULES: tuple[tuple[str, CrisisType, str], ...] = (
      r"\bchok(?:ing|ed|es|in)\b(?! (?:me|her|him|them|us|my|mum|dad|mam|mom)\b)"),
     ("not_breathing.maybe_dead", CrisisType.NOT_BREATHING,
      r"\b(?:think|thinks|might be|may be|could be|looks|look|looking|seems|is (?:he|she|they|my \w+)|hes|shes|theyre) (?:\w+ ){0,3}dead\b(?! (?:for|since|years|months))|\bfound (?:him|her|them|my \w+)(?: \w+){0,2} dead\b|\b(?:he|she|they|my \w+) (?:just |has just )died\b|\bhes dead\b|\bshes dead\b"),
+    ("not_breathing.chest", CrisisType.NOT_BREATHING,
+     r"\bchest (?:isnt|is not|not|has stopped|stopped|aint) (?:moving|rising|going up and down|going up)\b"),
     ("not_breathing.cpr", CrisisType.NOT_BREATHING,
      r"\b(?:cpr|mouth to mouth|chest compressions|rescue breaths|defib|defibrillator)\b"),
     ("not_breathing.abnormal", CrisisType.NOT_BREATHING,
@@ -490,6 +496,8 @@ _RULES: tuple[tuple[str, CrisisType, str], ...] = (
      r"\b(?:whole|full|entire) (?:bottle|litre|liter) of (?:vodka|gin|whisky|whiskey|rum|spirits|brandy|tequila|jager|sambuca)\b(?: \w+){0,4} (?:being sick|sick|vomiting|throwing up|passed out|wont|cant|unconscious|not)\b"),
     ("poisoning.methadone_other", CrisisType.POISONING,
      r"(?<!\bi )(?<!\bive )\b(?:drank|drunk|took|taken|swallowed|had|got into|been at|found (?:\w+ )?with)\b (?:some (?:of )?|all (?:of )?)?(?:my|mine|his|her|their|the|dads|mums|someone elses) (?:methadone|subutex|bupe|buprenorphine|fentanyl patch|fent patch|oramorph|morphine)\b"),
+    ("poisoning.someone_elses_meds", CrisisType.POISONING,
+     rf"(?<!\bi )(?<!\bive )(?<!\bi have )(?<!\bi just )\b(?:swallowed|ate|eaten|drank|drunk|got into|chewed|taken|took) (?:some |a few |one |two |all |loads )?(?:of )?(?:my|mine|mums|dads|his mums|her mums|his dads|her dads|nans|grandads|someone elses) (?:\w+ )?{_DRUGS}\b"),
     ("poisoning.spiked", CrisisType.POISONING,
      r"\b(?:spiked|been spiked|got spiked|spiking)\b|\b(?:put|slipped|added|dropped) (?:something|summat|stuff|some \w+|a pill|pills) (?:in|into) (?:my|her|his|their|our) (?:drink|pint|glass|food)\b"),
     ("poisoning.edibles", CrisisType.POISONING,
@@ -527,7 +535,7 @@ _RULES: tuple[tuple[str, CrisisType, str], ...] = (
     ("suicidal.cant_go_on", CrisisType.SUICIDAL,
      r"\b(?:cant|couldnt|cannot|can not) (?:go on|carry on|keep going|do this|take (?:it|this|any more|anymore)|cope|live like this|keep living|handle (?:it|this|life))(?: like this)?(?: (?:anymore|any more|no more|much longer))\b|\b(?:cant|cannot) (?:go on|carry on|keep going)\b(?! (?:with|like this with|because|cos|if|until|till|and (?:on|on)))|\b(?:cant|cannot) do this (?:anymore|any more|no more)\b|\b(?:im|i am|feel like|feel) (?:such )?a burden\b|\bburden (?:to|on) (?:everyone|my family|them|you all|my kids)\b"),
     ("suicidal.method", CrisisType.SUICIDAL,
-     r"\bjump(?:ing|ed)? (?:off|in front|from)\b|\b(?:going to|about to|ready to|want to|gonna) jump\b(?= \||$| now| tonight| off| from| in front)|\b(?:in front of|under) (?:a |the )?(?:train|bus|car|lorry|truck)\b|\boff (?:a |the )?(?:bridge|cliff|roof|building|multi storey|car park)\b|\b(?:standing|sat|sitting|stood|im) (?:on|at) (?:the |a )?(?:edge|ledge|bridge|roof|cliff|top of (?:a|the) (?:building|car park|multi storey)|railway line|train tracks|tracks)\b|\b(?:going to|gonna|planning to|plan to|want to|about to|thinking of|thinking about|ready to) (?:take|taking|swallow|swallowing|neck|necking|down) (?:all|every|a whole|the whole|loads|everything|an overdose)\b|\b(?:slit|slitting|slash|slashing) (?:my|his|her) (?:wrists?|throat)\b|\b(?:a |the )?rope (?:ready|around|round)\b|\b(?:this is|saying|say) goodbye\b(?! to)|\bgoodbye (?:forever|everyone|world|all)\b|\b(?:wrote|written|writing|write) (?:a |my )?(?:note|letter|goodbye|last letter|will)\b|\b(?:last|final) (?:message|text|goodbye|words)\b|\bstockpil(?:e|ed|ing|ling)\b|\b(?:pills|tablets|meds|rope|blade|razor|knife) (?:are |is )?(?:ready|lined up|counted out|all out in front of me)\b|\b(?:got|have|ive got|collected|saved|saving) (?:\w+ ){0,2}(?:pills|tablets|meds|rope) (?:ready|together|to do it)\b|\bsaving up (?:my |me )?(?:pills|tablets|meds)\b"),
+     r"\bjump(?:ing|ed)? (?:off|in front|from)\b|\b(?:going to|about to|ready to|want to|gonna) jump\b(?= \||$| now| tonight| off| from| in front)|\b(?:in front of|under) (?:a |the )?(?:train|bus|car|lorry|truck)\b|\boff (?:a |the )?(?:bridge|cliff|roof|building|multi storey|car park)\b|\b(?:standing|sat|sitting|stood|im) (?:on|at) (?:the |a )?(?:edge|ledge|bridge|roof|cliff|top of (?:a|the) (?:building|car park|multi storey)|railway line|train tracks|tracks)\b|\b(?:going to|gonna|planning to|plan to|want to|about to|thinking of|thinking about|ready to) (?:take|taking|swallow|swallowing|neck|necking|down) (?:all|every|a whole|the whole|loads|everything|an overdose)\b|\b(?:slit|slitting|slash|slashing) (?:my|his|her) (?:wrists?|throat)\b|\b(?:a |the )?rope (?:ready|around|round)\b|\b(?:this is|saying|say) goodbye\b(?! to)|\bgoodbye (?:forever|everyone|world|all)\b|\b(?:wrote|written|writing|write) (?:a |my )?(?:note|letter|goodbye|last letter|will)\b|\b(?:last|final) (?:message|text|goodbye|words)\b|\bstockpil(?:e|ed|ing|ling)\b|\b(?:got|have|ive got|bought|found|tied|ive bought) (?:a |the )?(?:rope|noose)\b|\bnoose\b|\b(?:pills|tablets|meds|rope|blade|razor|knife) (?:are |is )?(?:ready|lined up|counted out|all out in front of me)\b|\b(?:got|have|ive got|collected|saved|saving) (?:\w+ ){0,2}(?:pills|tablets|meds|rope) (?:ready|together|to do it)\b|\bsaving up (?:my |me )?(?:pills|tablets|meds)\b"),
     # --- self-harm ------------------------------------------------------------------------
     ("self_harm.myself", CrisisType.SELF_HARM,
      r"\b(?:cut|cutting|cuts|cutt|slice|slicing|sliced|burn|burning|burnt|burned|scratch|scratching|scratched|scrape|scraping|hurt|hurting|harm|harming|harmed|hit|hitting|punch|punching|starve|starving|stab|stabbing|stabbed|bite|biting|bruise|bruising|carve|carving|carved|injure|injuring|injured|bang|banging) (?:myself|my arms?|my wrists?|my legs?|my thighs?|my skin|my stomach)\b|\b(?:cut|cutting|cuts|slicing|sliced|burning|burnt|burned|scratching|harming|harmed|carving|carved) (?:himself|herself|themselves|themself|again|their arms?|his arms?|her arms?|his wrists?|her wrists?)\b|\b(?:been|started|keeps|keep|is|hes|shes|im|ive been) cutting\b(?! (?:down|back|out|off|ties|contact|corners))"),
@@ -603,6 +611,20 @@ def _find_hits(guarded: str) -> list[_Hit]:
     return hits
 
 
+# Rules about wishes, plans and feelings describe the present even next to a past clause
+# ("since my son died years ago i want to die"), so they are never dropped as past events.
+_NEVER_PAST_RULES = frozenset(
+    {
+        "suicidal.want_to_die",
+        "suicidal.dont_want_to_live",
+        "suicidal.no_point",
+        "suicidal.cant_go_on",
+        "suicidal.end_it",
+        "suicidal.method",
+    }
+)
+
+
 def _drop_past_events(hits: Iterable[_Hit], normalised: str) -> list[_Hit]:
     """Drop matches that only report a past event, unless the message speaks of now."""
     segments = normalised.split(" | ")
@@ -614,6 +636,9 @@ def _drop_past_events(hits: Iterable[_Hit], normalised: str) -> list[_Hit]:
         segment = segments[hit.segment] if hit.segment < len(segments) else ""
         is_past_segment = bool(_PAST_RE.search(segment) or _RECOVERY_RE.search(segment))
         is_present_match = bool(_PRESENT_IN_MATCH_RE.search(hit.text))
+        if hit.rule in _NEVER_PAST_RULES:
+            kept.append(hit)
+            continue
         if is_past_segment and not is_present_match and not message_speaks_of_now:
             continue
         kept.append(hit)

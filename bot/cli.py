@@ -14,7 +14,6 @@ processes for `train` and `run` so that the action server and the Rasa server ca
 from __future__ import annotations
 
 import argparse
-import asyncio
 import hashlib
 import json
 import os
@@ -198,6 +197,31 @@ def _endpoints_for(actions_port: int) -> Path:
     return Path(handle.name)
 
 
+#: Channels switched on by their settings in the environment; each reads its own secrets from there.
+_OPTIONAL_CHANNELS = {
+    "channels.sms.SmsInput": ("TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN"),
+    "channels.telegram.TelegramInput": ("TELEGRAM_TOKEN", "TELEGRAM_WEBHOOK_SECRET"),
+}
+
+
+def _credentials_for(environ: dict[str, str]) -> Path:
+    """bot/credentials.yml plus each optional channel whose settings are present.
+
+    The SMS and Telegram channels refuse to start without their secrets, so they are listed only when
+    configured; the secrets stay in the environment, never in a file.
+    """
+    text = settings.CREDENTIALS.read_text(encoding="utf-8").rstrip() + "\n"
+    for channel, required in _OPTIONAL_CHANNELS.items():
+        if channel not in text and all(environ.get(name) for name in required):
+            text += f"{channel}: {{}}\n"
+    handle = tempfile.NamedTemporaryFile(
+        "w", suffix=".yml", prefix="signpost-credentials-", delete=False, encoding="utf-8"
+    )
+    with handle:
+        handle.write(text)
+    return Path(handle.name)
+
+
 def _wait_until_up(url: str, processes: Sequence[subprocess.Popen], timeout: float) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -231,6 +255,7 @@ def run(port: int, actions_port: int, model: Path | None = None) -> int:
         return EXIT_PROBLEMS
     env = settings.rasa_environment()
     endpoints = _endpoints_for(actions_port)
+    credentials = _credentials_for(env)
     processes: list[subprocess.Popen] = []
     stopping = False
 
@@ -252,7 +277,7 @@ def run(port: int, actions_port: int, model: Path | None = None) -> int:
                     sys.executable, "-m", "rasa", "run",
                     "--model", str(model),
                     "--endpoints", str(endpoints),
-                    "--credentials", str(settings.CREDENTIALS),
+                    "--credentials", str(credentials),
                     "--port", str(port),
                     "--cors", "*",
                 ],
@@ -269,6 +294,7 @@ def run(port: int, actions_port: int, model: Path | None = None) -> int:
     finally:
         _stop(processes)
         endpoints.unlink(missing_ok=True)
+        credentials.unlink(missing_ok=True)
         for sig, handler in previous.items():
             signal.signal(sig, handler)
 
@@ -281,14 +307,13 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _telegram_set_webhook(args: argparse.Namespace) -> int:
-    from channels.telegram import set_webhook
+    from channels.telegram import set_webhook_from_environment
 
-    token = os.environ.get("TELEGRAM_TOKEN", "")
-    secret = os.environ.get("TELEGRAM_WEBHOOK_SECRET", "")
-    if not token or not secret:
-        print("Set TELEGRAM_TOKEN and TELEGRAM_WEBHOOK_SECRET first.", file=sys.stderr)
+    try:
+        ok = set_webhook_from_environment(args.url)
+    except ValueError as error:
+        print(f"{error} (set TELEGRAM_TOKEN and TELEGRAM_WEBHOOK_SECRET first)", file=sys.stderr)
         return EXIT_USAGE
-    ok = asyncio.run(set_webhook(args.url, token, secret, base_url=os.environ.get("TELEGRAM_API_BASE_URL")))
     print("Webhook registered." if ok else "Telegram did not accept the webhook.")
     return EXIT_OK if ok else EXIT_PROBLEMS
 

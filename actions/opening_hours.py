@@ -13,8 +13,6 @@ from actions.directory import directory_session
 from knowledge.describe import describe_match
 from knowledge.search import find_service_by_name
 
-OPEN_DOOR = "You can message any time, day or night."
-
 
 class ActionOpeningHours(Action):
     def name(self) -> Text:
@@ -26,7 +24,7 @@ class ActionOpeningHours(Action):
         asked_for = latest_entity(tracker, "service_name") or latest_text(tracker)
         now = now_for(message_metadata(tracker))
         with directory_session() as session:
-            matches = find_service_by_name(session, asked_for)[:2]
+            matches = find_service_by_name(session, asked_for, now=now, limit=2)
             texts = [describe_match(match, now) for match in matches]
         if not texts:
             dispatcher.utter_message(
@@ -39,5 +37,4 @@ class ActionOpeningHours(Action):
             return []
         for text in texts:
             dispatcher.utter_message(text=text)
-        dispatcher.utter_message(text=OPEN_DOOR)
         return [SlotSet("service_name", matches[0].name)]

@@ -168,7 +168,7 @@ CUT_DOWN = Need(
         "cut down", "cutting down", "cut back", "cutting back", "drink less", "drinking less", "use less",
         "reduce your drinking", "reducing your drinking", "reduce drinking", "controlled drinking",
         "moderat*", "brief advice", "brief intervention*", "safer drinking", "lower risk", "drinkline",
-        "drinkaware", "harm reduction",
+        "drinkaware",
     ),
     related=_ANY_SUBSTANCE_HELP,
     needs_substance_context=True,

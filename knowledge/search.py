@@ -11,7 +11,9 @@ Every directory query lives in this module. The rules, in the order they apply:
    checked contact is listed, but never first when one with checked contact fits as well.
 4. *Out of hours* options: when no local service that fits is open, they lead: local 24/7 or crisis lines,
    then national services that fit the need and are open now, then national drug/alcohol lines open now, then
-   crisis lines (Samaritans, NHS 111, ...) as the safety net, then lines that fit but whose hours we do not know.
+   crisis lines (Samaritans, NHS 111, ...) as the safety net, then, for needs with specific lines (young people,
+   housing, families, leaving prison), one line that fits but whose hours we do not know. For mental health the
+   crisis lines are the lines that fit, so they lead.
    When something local is open, two national options are kept "for later".
    Never a dead end: there is always at least one option with checked contact details.
 5. For someone worried about another person (``for_whom == "someone_else"``) the result covers help for that
@@ -514,6 +516,8 @@ def _voice_first(candidate: _Candidate) -> int:
 #: young person, Shelter for somewhere to stay, a family helpline). For drink or drugs in general many lines carry
 #: the same tag, and a line of unknown hours at 2am is a poor signpost, so those needs rely on open lines.
 _UNKNOWN_HOURS_NEEDS = frozenset({"young_people", "housing", "family", "criminal_justice"})
+#: Needs that crisis lines meet directly (not only as a safety net).
+_CRISIS_LINES_FIT = frozenset({"mental_health"})
 
 
 def _out_of_hours(
@@ -567,7 +571,12 @@ def _out_of_hours(
         if c.status.open_now and (c.service.is_crisis_line or (c.status.always_open and c.fit > Fit.NONE)):
             take(c, needs[0])
     # 2-3. National lines open now that fit the need, then any drug/alcohol line open now; room is left for a
-    # crisis line.
+    # crisis line. For mental health, the crisis lines *are* the lines that fit, so they come first.
+    for need in needs:
+        if need.code in _CRISIS_LINES_FIT:
+            for c in crisis:
+                if c.fit_for(need) >= Fit.TEXT and len(chosen) < OUT_OF_HOURS_LEAD - 2:
+                    take(c, need)
     for need in [*needs, GENERAL]:
         open_lines = [c for c in others if c.status.open_now and c.fit_for(need) >= Fit.TEXT]
         for c in sorted(open_lines, key=lambda c: (-int(c.fit_for(need)), _voice_first(c), c.service.name)):

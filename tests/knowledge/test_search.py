@@ -25,7 +25,7 @@ from knowledge.models import (
     ServiceAtLocation,
     TaxonomyTerm,
 )
-from knowledge.needs import ALCOHOL, DRUGS, FAMILY, GENERAL, OUT_OF_HOURS, YOUNG_PEOPLE, Fit
+from knowledge.needs import ALCOHOL, CUT_DOWN, DRUGS, FAMILY, GENERAL, MENTAL_HEALTH, OUT_OF_HOURS, YOUNG_PEOPLE, Fit
 from knowledge.search import SAFETY_NET, Person, find_service_by_name, find_services
 
 SUNDAY_2AM = datetime(2026, 11, 29, 2, 0, tzinfo=LONDON)
@@ -318,6 +318,22 @@ def test_a_young_person_at_night_gets_lines_for_their_age(testshire):
     assert "Childline" in ooh
     assert ooh[0] != "Childline"  # its hours are not confirmed: open lines come first
     assert result.local[0].name == "Brockley Young People's Service"
+
+
+def test_for_mental_health_at_night_the_crisis_lines_are_the_help(testshire):
+    result = search(testshire, MENTAL_HEALTH, None, SUNDAY_2AM)
+    first_two = result.out_of_hours[:2]
+    assert all(m.is_crisis_line and "helps with mental health" in m.reasons for m in first_two)
+    assert "Samaritans" in names(first_two)
+
+
+def test_reasons_never_claim_more_than_the_record_says(testshire):
+    # FRANK is about drugs: for cutting down drinking it is offered as a drug and alcohol line, not as a
+    # cutting-down service.
+    result = search(testshire, CUT_DOWN, None, SUNDAY_2AM)
+    frank = next(m for m in result.out_of_hours if m.name == "FRANK")
+    assert "helps people cut down" not in frank.reasons
+    assert "drug and alcohol help" in frank.reasons
 
 
 @pytest.mark.parametrize("now", [SUNDAY_2AM, TUESDAY_11AM, SATURDAY_11AM])

@@ -261,10 +261,10 @@ def normalise(text: str) -> str:
 
 _GUARDS: tuple[str, ...] = (
     # Information and preparation questions.
-    r"\bhow (?:do|can|would|will|could|should) (?:you|i|u|we|people) (?:know|tell|check|spot|recognise|recognize) (?:if|when|whether) (?:someone|somebody|a person|anyone|people|they|you|u)\b(?: \w+){0,3}",
-    r"\b(?:what|whats|wat) (?:is|are|does|do|exactly is) (?:an |a |the )?(?:overdose|overdosing|od|seizure|seizures|fit|fits|alcohol poisoning|poisoning|self harm|naloxone|suicide|suicidal)\w*(?: mean| feel like| look like)?",
+    r"\bhow (?:do|can|would|will|could|should) (?:you|i|u|we|people) (?:know|tell|check|spot|recognise|recognize) (?:if|when|whether) (?:someone|somebody|a person|anyone|people|they|you|u)\b(?: \w+){0,5}",
+    r"\b(?:what|whats|wat) (?:is|are|does|do|exactly is) (?:an |a |the )?(?:\w+ )?(?:overdose|overdosing|od|seizure|seizures|fit|fits|alcohol poisoning|poisoning|self harm|naloxone|suicide|suicidal)\w*(?: mean| feel like| look like)?",
     r"\b(?:what|whats) (?:are |is )?(?:the )?(?:signs|symptoms|sign|symptom|risks?) (?:of|for) (?:an |a )?\w+(?: \w+)?",
-    r"\b(?:signs|symptoms) of (?:an |a )?(?:overdose|alcohol poisoning|poisoning|seizure|withdrawal)",
+    r"\b(?:signs|symptoms) of (?:an |a )?(?:\w+ )?(?:overdose|alcohol poisoning|poisoning|seizure|withdrawal)",
     r"\b(?:how|where) (?:do|can|could|would|should) (?:i|you|we|someone|people|a person) (?:get|find|carry|learn|spot|recognise|recognize|tell|know|avoid|prevent|reduce|buy|order)\b(?: \w+){0,2}",
     r"\b(?:in )?(?:case|cases) of (?:an |a )?(?:overdoses?|od|ods|emergency|emergencies|seizures?|fits?|poisoning)\b",
     r"\bin case (?:of|they|he|she|someone|anyone|i|you|my)?(?: \w+){0,4}",
@@ -276,7 +276,7 @@ _GUARDS: tuple[str, ...] = (
     r"\b(?:will|would|could|can|might|does|do) (?:i|he|she|they|you|stopping|it|drinking|withdrawal|stopping drinking) (?:\w+ ){0,2}(?:have|get|cause|give|lead to) (?:a |an )?(?:seizure|seizures|fit|fits|dts|withdrawal fits?)\b",
     r"\b(?:cause|causes|causing|lead to|leads to|give you|gives you) (?:a |an )?(?:seizures?|fits|dts)\b",
     r"\b(?:groups?|charity|charities|services?|support|meetings?|forum|forums|classes|course) (?:for|about) (?:\w+ ){0,2}(?:self harm|self harming|suicide|suicidal|overdose)\b",
-    r"\b(?:people|those|anyone|young people|teens|teenagers|someone|others) who (?:self harm|are suicidal|feel suicidal|overdose)\b",
+    r"\b(?:people|those|anyone|young people|teens|teenagers|someone|others|somebody) who (?:have |has |had |)(?:self harm|self harms|self harmed|are suicidal|is suicidal|feel suicidal|feels suicidal|overdose|overdosed|overdoses|attempted suicide)\b",
     r"\bhow (?:do|does|would|should|can) (?:you|u|people|one|a person|someone) (?:treat|help|deal with|respond to|manage|handle|reverse|stop|survive) (?:an |a |someone (?:with|having|who has) (?:an |a )?)?(?:overdoses?|od|seizures?|fits?|alcohol poisoning|poisoning|someone who)\b",
     r"\b(?:can|could|do|does) (?:you|i|u|someone|somebody|people|a person|anyone|one) (?:ever )?(?:overdose|od|die|have a seizure|have a fit|fit)\b(?: (?:on|from) \w+)?",
     r"\b(?:what happens|what would happen|whats the risk|is it (?:dangerous|safe|bad)) (?:if|when|to) (?:you|u|someone|people|a person|one)\b(?: \w+){0,4}",
@@ -354,6 +354,7 @@ _PAST_RE = re.compile(
     r"\b(?:\w+ (?:years?|months?|weeks?) ago|years ago|months ago|weeks ago|a while ago|ages ago|"
     r"last (?:year|month|summer|winter|spring|autumn|christmas|xmas)|in (?:19|20)\d\d|"
     r"when i was (?:younger|a kid|a teenager|a teen|at school|little|in my|\d+)|as a (?:kid|teenager|teen|child)|"
+    r"in my (?:teens|twenties|thirties|forties|20s|30s|40s|youth)|"
     r"used to|back in|back then|in the past|years back|once before|previously)\b"
 )
 _RECOVERY_RE = re.compile(
@@ -387,9 +388,10 @@ _DRUGS = (
     r"oxycodone|ghb|gbl|subutex|bupe|buprenorphine|antidepressants|sertraline|citalopram|"
     r"amitriptyline|mirtazapine|zopiclone|lithium|propranolol|stuff|drugs|nitazenes|nitazene)"
 )
+# Past forms only: "i take too much codeine" is a habit to talk about, not an overdose now.
 _TAKE_PAST = (
-    r"(?:took|taken|take|had|done|did|used|swallowed|necked|dropped|injected|smoked|snorted|"
-    r"ate|eaten|downed|has|have|hes|shes|ive|just)"
+    r"(?:took|taken|had|done|did|used|swallowed|necked|dropped|injected|smoked|snorted|"
+    r"ate|eaten|downed|just)"
 )
 _CHEMICALS = (
     r"(?:bleach|antifreeze|anti freeze|screenwash|screen wash|cleaning (?:stuff|products?|fluid|spray)|"
@@ -439,10 +441,10 @@ _RULES: tuple[tuple[str, CrisisType, str], ...] = (
     ("not_breathing.cpr", CrisisType.NOT_BREATHING,
      r"\b(?:cpr|mouth to mouth|chest compressions|rescue breaths|defib|defibrillator)\b"),
     ("not_breathing.abnormal", CrisisType.NOT_BREATHING,
-     r"\bbreath(?:ing|s)?\b(?: \w+){0,3} (?:weird|funny|strange|odd|slow|shallow|rattly|rattling|gurgling|gurgly|noisy|wrong|irregular|slowly|weirdly|really slow|very slow|stopping)\b|\b(?:gurgling|rattling|rasping|snoring|gasping)\b(?: \w+){0,2} (?:noise|noises|sound|sounds|breath|breathing|for air)\b|\bgasping\b"),
+     r"\bbreath(?:ing|s)?\b(?: \w+){0,3} (?:weird|funny|strange|odd|slow|shallow|rattly|rattling|gurgling|gurgly|noisy|wrong|irregular|slowly|weirdly|really slow|very slow|stopping|stopped)\b|\b(?:gurgling|rattling|rasping|snoring|gasping)\b(?: \w+){0,2} (?:noise|noises|sound|sounds|breath|breathing|for air)\b|\bgasping\b"),
     # --- unconscious --------------------------------------------------------------------
     ("unconscious.word", CrisisType.UNCONSCIOUS,
-     r"\b(?:unconscious|unresponsive|unrousable|semiconscious|comatose|in a coma|out cold|knocked out|lost consciousness|losing consciousness|not conscious|in and out of consciousness|drifting in and out|unconsciousness)\b"),
+     r"\b(?:unconscious|unresponsive|unrousable|semiconscious|comatose|in a coma|out cold|knocked out|knocked (?:himself|herself|themselves|him|her|them) out|lost consciousness|losing consciousness|not conscious|in and out of consciousness|drifting in and out|unconsciousness)\b"),
     ("unconscious.cant_wake", CrisisType.UNCONSCIOUS,
      r"\b(?:cant|couldnt|unable to|trying to|tried to|try to|cant seem to|cant get)\b(?: \w+){0,3} (?:wake|waken|rouse|wakeup)\b(?! up\b)(?! (?:me|myself)\b)|\b(?:cant|couldnt) get (?:him|her|them|my \w+|\w+) to (?:wake|come round|respond|open)\b|\b(?:cant|couldnt) (?:wake|rouse) (?:him|her|them|my \w+|mum|dad|mam|mom)\b"),
     ("unconscious.wont_wake", CrisisType.UNCONSCIOUS,
@@ -475,6 +477,8 @@ _RULES: tuple[tuple[str, CrisisType, str], ...] = (
      rf"\b(?:whole|entire|full|all (?:the|my|his|her|their|of (?:the|my|his|her|their)))\b (?:\w+ )?(?:packet|packets|pack|packs|box|boxes|strip|strips|blister|tub|jar|prescription|script|supply|stash|bottle of (?:\w+ )?(?:pills|tablets|paracetamol|meds|methadone|medicine|medication|painkillers))\b|\b(?:took|taken|swallowed|necked|had|ate|eaten|downed) (?:a|the|his|her|my|their) (?:packet|pack|box|strip|tub|bottle) of (?:\w+ )?(?:pills|tablets|paracetamol|meds|methadone|medicine|medication|painkillers|cocodamol|codeine|ibuprofen|aspirin|diazepam|tramadol|sleeping pills|antidepressants)\b|\b(?:took|taken|swallowed|necked|had|ate|eaten|downed) (?:all|every) (?:of )?(?:my|his|her|their|the|them|those|these)?\s?(?:\w+ )?{_DRUGS}\b"),
     ("overdose.several_packets", CrisisType.OVERDOSE,
      r"\b(?:took|taken|swallowed|had|necked|ate|eaten|downed|done)\b (?:\w+ )?(?:[2-9]|\d\d|two|three|four|five|six|several|a few|couple of|a couple of) (?:boxes|packets|packs|strips|blisters|bottles|tubs)\b"),
+    ("overdose.big_amount", CrisisType.OVERDOSE,
+     rf"\b(?:took|taken|had|done|used|swallowed|necked|injected|smoked|snorted|ate|eaten|downed)\b (?:a |an |such a |way )?(?:massive|huge|big|large|crazy|mad|insane|stupid|silly|dangerous|ridiculous) (?:amount|dose|load|lot|bag|line|quantity)s?\b"),
     ("overdose.many_pills", CrisisType.OVERDOSE,
      rf"\b(?:took|taken|swallowed|necked|had|ate|eaten|downed|popped|dropped|done)\b(?: \w+){{0,2}} {_NUMBER_8_PLUS}(?: of)?(?: \w+){{0,2}} {_DRUGS}\b"),
     ("overdose.mixed", CrisisType.OVERDOSE,
@@ -494,6 +498,8 @@ _RULES: tuple[tuple[str, CrisisType, str], ...] = (
      rf"\b{_YOUNG_CHILD}\b(?: \w+){{0,8}} (?:drank|drunk|swallowed|ate|eaten|chewed|has had|licked) (?:something|summat|some of it|stuff|it|them|one|some)\b"),
     ("poisoning.bottle_and_sick", CrisisType.POISONING,
      r"\b(?:whole|full|entire) (?:bottle|litre|liter) of (?:vodka|gin|whisky|whiskey|rum|spirits|brandy|tequila|jager|sambuca)\b(?: \w+){0,4} (?:being sick|sick|vomiting|throwing up|passed out|wont|cant|unconscious|not)\b"),
+    ("poisoning.young_child_age_after", CrisisType.POISONING,
+     rf"\b(?:drank|drunk|swallowed|ate|eaten|got into|chewed|has had|taken|took|licked)\b(?: \w+){{0,3}} (?:{_DRUGS}|{_CHEMICALS}|vodka|gin|wine|beer|cider|alcohol|drink|booze|spirits|whisky|whiskey|rum|cannabis|weed|edibles|gummies|vape|nicotine)\b(?=.*\b(?:hes|shes|he is|she is|theyre|whos|who is) (?:only |just )?(?:[1-9]|10|11|one|two|three|four|five|six|seven|eight|nine|ten|eleven)\b(?! (?:months?|weeks?|days?|hours?|pints?|cans?|units?)))"),
     ("poisoning.methadone_other", CrisisType.POISONING,
      r"(?<!\bi )(?<!\bive )\b(?:drank|drunk|took|taken|swallowed|had|got into|been at|found (?:\w+ )?with)\b (?:some (?:of )?|all (?:of )?)?(?:my|mine|his|her|their|the|dads|mums|someone elses) (?:methadone|subutex|bupe|buprenorphine|fentanyl patch|fent patch|oramorph|morphine)\b"),
     ("poisoning.someone_elses_meds", CrisisType.POISONING,
@@ -527,13 +533,13 @@ _RULES: tuple[tuple[str, CrisisType, str], ...] = (
     ("suicidal.end_it", CrisisType.SUICIDAL,
      r"\b(?:end|ending|finish|finishing) (?:it all|it|everything|things|this|my misery)\b(?! (?:with|between|off)\b)|\bcall it a day\b(?! (?:with|between))|\bwant (?:it|this|everything) (?:all )?(?:to|2) (?:stop|end|be over)\b|\bmake (?:it|this|everything) (?:all )?stop\b|\bwant (?:all )?(?:this|it|everything) to be over\b|\bjust want (?:it|this|everything) (?:all )?(?:to )?(?:stop|end|be over)\b"),
     ("suicidal.want_to_die", CrisisType.SUICIDAL,
-     r"\b(?:want|wants|wanted|wanting|ready|going|deserve|deserves|like) to (?:die|be dead|not exist|not be here|not be alive|disappear forever)\b|\b(?:wish|wishing|rather|better off|be better off|should just) (?:i )?(?:was |were |be |am )?(?:dead|not here|never born|gone|not alive|die)\b|\bbetter off (?:dead|without me|if i was gone|if i wasnt here)\b|\b(?:everyone|they|family|kids|world)(?: \w+){0,3} better (?:off )?without me\b|\bi should just die\b|\bim going to die\b|\blet me die\b|\bwish i (?:wasnt|werent|was not|didnt|did not|could) (?:alive|here|exist|born|around|die|disappear)\b|\b(?:nobody|no one|noone|no body) (?:would|will|is going to|going to) (?:miss|notice|care|even notice)\b|\bif i (?:was|were|am) (?:gone|dead|not here|not around)\b|\bif i (?:died|wasnt here|werent here|wasnt around)\b|\b(?:not|isnt|aint) worth (?:living|it anymore|it any more|being alive|going on)\b|\bmight as well (?:be dead|die|end it|not be here|not exist|kill myself)\b|\bwhy am i (?:still )?alive\b"),
+     r"\b(?:want|wants|wanted|wanting|ready|going|deserve|deserves|like) to (?:die|be dead|not exist|not be here|not be alive|disappear forever)\b|\b(?:wish|wishing|rather|better off|be better off|should just) (?:i )?(?:was |were |be |am )?(?:dead|not here|never born|gone|not alive|die)\b|\bbetter off (?:dead|without me|if i was gone|if i wasnt here)\b|\b(?:everyone|they|family|kids|world)(?: \w+){0,3} better (?:off )?without me\b|\bi should just die\b|\bim going to die\b|\blet me die\b|\b(?:feel|feeling|felt) like (?:dying|ending it|ending it all|killing myself|giving up on life|i want to die|not being here)\b|\b(?:had enough|sick|tired|done) (?:of|with) (?:life|living|everything|it all|being alive|this life|existing)\b|\b(?:im done|i am done|i give up|its over|this is the end|thats it)\b(?: \w+){0,2} (?:goodbye|bye forever|farewell|goodbye everyone)\b|\bwish i (?:wasnt|werent|was not|didnt|did not|could) (?:alive|here|exist|born|around|die|disappear)\b|\b(?:nobody|no one|noone|no body) (?:would|will|is going to|going to) (?:miss|notice|care|even notice)\b|\bif i (?:was|were|am) (?:gone|dead|not here|not around)\b|\bif i (?:died|wasnt here|werent here|wasnt around)\b|\b(?:not|isnt|aint) worth (?:living|it anymore|it any more|being alive|going on)\b|\bmight as well (?:be dead|die|end it|not be here|not exist|kill myself)\b|\bwhy am i (?:still )?alive\b"),
     ("suicidal.dont_want_to_live", CrisisType.SUICIDAL,
      r"\b(?:dont|do not|didnt|doesnt|no longer) (?:really )?want (?:to|2) (?:be here|live|exist|wake up|be alive|be around|carry on|go on|keep going|be in this world|see tomorrow|see another day)\b|\b(?:hope|wish|pray) i (?:dont|never|do not|wont) wake up\b|\b(?:go to|going to|fall) sleep and (?:not|never) wake\b|\bsleep forever\b|\bnever wake up\b|\bnot wake up\b|\bwant to disappear\b|\bdisappear forever\b"),
     ("suicidal.no_point", CrisisType.SUICIDAL,
      r"\bno (?:point|reason|purpose)(?: \w+){0,3} (?:living|keep living|live|be alive|keep going|go on|going on|carrying on|being alive|being here|life|in life|to life|in anything|to anything|anymore|any more|existing|me being here|keeping going)\b|\bnothing (?:left )?to live for\b|\b(?:whats|what is|dont see|cant see|see no) (?:the )?point (?:of|in|to) (?:living|life|anything|going on|carrying on|it all|being here|being alive|me|existing|any of it)\b|\b(?:give|giving|given|gave) up on (?:life|living|everything|myself)\b|\b(?:done|finished) with (?:life|living|everything|it all)\b|\b(?:tired|sick) of (?:living|being alive|life|existing)\b"),
     ("suicidal.cant_go_on", CrisisType.SUICIDAL,
-     r"\b(?:cant|couldnt|cannot|can not) (?:go on|carry on|keep going|do this|take (?:it|this|any more|anymore)|cope|live like this|keep living|handle (?:it|this|life))(?: like this)?(?: (?:anymore|any more|no more|much longer))\b|\b(?:cant|cannot) (?:go on|carry on|keep going)\b(?! (?:with|like this with|because|cos|if|until|till|and (?:on|on)))|\b(?:cant|cannot) do this (?:anymore|any more|no more)\b|\b(?:im|i am|feel like|feel) (?:such )?a burden\b|\bburden (?:to|on) (?:everyone|my family|them|you all|my kids)\b"),
+     r"\b(?:cant|couldnt|cannot|can not) (?:go on|carry on|keep going|do this|take (?:it|this|any more|anymore)|cope|live like this|keep living|handle (?:it|this|life))(?: like this)?(?: (?:anymore|any more|no more|much longer))\b|\b(?:cant|cannot) (?:go on|carry on|keep going)\b(?! (?:with|like this with|because|cos|if|until|till|and (?:on|on)))|\b(?:cant|cannot) do (?:this|it) (?:anymore|any more|no more)\b|\b(?:im|i am|feel like|feel) (?:such )?a burden\b|\bburden (?:to|on) (?:everyone|my family|them|you all|my kids)\b"),
     ("suicidal.method", CrisisType.SUICIDAL,
      r"\bjump(?:ing|ed)? (?:off|in front|from)\b|\b(?:going to|about to|ready to|want to|gonna) jump\b(?= \||$| now| tonight| off| from| in front)|\b(?:in front of|under) (?:a |the )?(?:train|bus|car|lorry|truck)\b|\boff (?:a |the )?(?:bridge|cliff|roof|building|multi storey|car park)\b|\b(?:standing|sat|sitting|stood|im) (?:on|at) (?:the |a )?(?:edge|ledge|bridge|roof|cliff|top of (?:a|the) (?:building|car park|multi storey)|railway line|train tracks|tracks)\b|\b(?:going to|gonna|planning to|plan to|want to|about to|thinking of|thinking about|ready to) (?:take|taking|swallow|swallowing|neck|necking|down) (?:all|every|a whole|the whole|loads|everything|an overdose)\b|\b(?:slit|slitting|slash|slashing) (?:my|his|her) (?:wrists?|throat)\b|\b(?:a |the )?rope (?:ready|around|round)\b|\b(?:this is|saying|say) goodbye\b(?! to)|\bgoodbye (?:forever|everyone|world|all)\b|\b(?:wrote|written|writing|write) (?:a |my )?(?:note|letter|goodbye|last letter|will)\b|\b(?:last|final) (?:message|text|goodbye|words)\b|\bstockpil(?:e|ed|ing|ling)\b|\b(?:got|have|ive got|bought|found|tied|ive bought) (?:a |the )?(?:rope|noose)\b|\bnoose\b|\b(?:pills|tablets|meds|rope|blade|razor|knife) (?:are |is )?(?:ready|lined up|counted out|all out in front of me)\b|\b(?:got|have|ive got|collected|saved|saving) (?:\w+ ){0,2}(?:pills|tablets|meds|rope) (?:ready|together|to do it)\b|\bsaving up (?:my |me )?(?:pills|tablets|meds)\b"),
     # --- self-harm ------------------------------------------------------------------------

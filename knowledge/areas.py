@@ -83,6 +83,12 @@ COMMON_WORDS = frozenset(
 )
 
 
+#: Names for the whole country; never an area (they mean "anywhere").
+NATIONAL_NAMES = frozenset(
+    {"england", "uk", "united kingdom", "great britain", "britain", "gb", "nationwide", "national", "anywhere"}
+)
+
+
 @dataclass(frozen=True)
 class Area:
     """A place the directory (or the gazetteer) knows, or a postcode district."""
@@ -249,8 +255,17 @@ class AreaIndex:
             builder.add(county, "county")
             builder.add(city, "town", [county])
             builder.add_district(postcode_district(postal_code), [city, county])
-        for (name,) in session.execute(select(ServiceArea.name).distinct()).all():
-            builder.add(name, "service_area")
+        # The service areas of national lines ("England") are not places a person is in: "anywhere in England"
+        # means no area, not an area with no local services.
+        local_areas = (
+            select(ServiceArea.name)
+            .join(Service, Service.id == ServiceArea.service_id)
+            .where(Service.is_national.is_(False))
+            .distinct()
+        )
+        for (name,) in session.execute(local_areas).all():
+            if normalise_text(name) not in NATIONAL_NAMES:
+                builder.add(name, "service_area")
         for place in _load_gazetteer() if places is None else places:
             county = getattr(place, "county", None)
             wider = tuple(getattr(place, "wider_areas", ()) or ())

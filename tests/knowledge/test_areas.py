@@ -167,3 +167,15 @@ def test_the_index_knows_when_the_directory_has_changed(db_session, index):
 def test_the_bundled_gazetteer_is_used_by_default(db_session):
     index = AreaIndex.build(db_session)
     assert index.resolve("cheltenham").containing == ("Gloucestershire",)
+
+
+def test_the_whole_country_is_not_an_area(db_session):
+    national = Service(name="A national line", description="", is_national=True, source="test")
+    national.service_areas.append(ServiceArea(name="England"))
+    local = Service(name="A local line", description="", source="test")
+    local.service_areas.append(ServiceArea(name="Nationwide"))
+    db_session.add_all([national, local])
+    db_session.commit()
+    index = AreaIndex.build(db_session, places=[])
+    assert index.resolve("anywhere in england") is None
+    assert index.resolve("nationwide") is None

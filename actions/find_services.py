@@ -28,6 +28,7 @@ class ActionFindServices(Action):
             age=known_age(tracker),
             for_whom=tracker.get_slot("for_whom") or "self",
             relationship=tracker.get_slot("relationship"),
+            substance=tracker.get_slot("substance"),
         )
         now = now_for(message_metadata(tracker))
         with directory_session() as session:

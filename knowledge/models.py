@@ -77,7 +77,7 @@ class Service(Base):
     __tablename__ = "service"
 
     id = Column(String(64), primary_key=True, default=new_id)
-    organization_id = Column(String(64), ForeignKey("organization.id", ondelete="CASCADE"))
+    organization_id = Column(String(64), ForeignKey("organization.id", ondelete="CASCADE"), index=True)
     name = Column(String(255), nullable=False)
     alternate_name = Column(String(255))
     description = Column(Text, nullable=False, default="")
@@ -132,7 +132,7 @@ class Location(Base):
     __tablename__ = "location"
 
     id = Column(String(64), primary_key=True, default=new_id)
-    organization_id = Column(String(64), ForeignKey("organization.id", ondelete="CASCADE"))
+    organization_id = Column(String(64), ForeignKey("organization.id", ondelete="CASCADE"), index=True)
     location_type = Column(String(16), nullable=False, default="physical")  # physical, postal, virtual
     name = Column(String(255))
     description = Column(Text)
@@ -153,7 +153,7 @@ class Address(Base):
     __tablename__ = "address"
 
     id = Column(String(64), primary_key=True, default=new_id)
-    location_id = Column(String(64), ForeignKey("location.id", ondelete="CASCADE"), nullable=False)
+    location_id = Column(String(64), ForeignKey("location.id", ondelete="CASCADE"), nullable=False, index=True)
     attention = Column(String(255))
     address_1 = Column(String(255), nullable=False)
     address_2 = Column(String(255))
@@ -172,8 +172,8 @@ class ServiceAtLocation(Base):
     __table_args__ = (UniqueConstraint("service_id", "location_id"),)
 
     id = Column(String(64), primary_key=True, default=new_id)
-    service_id = Column(String(64), ForeignKey("service.id", ondelete="CASCADE"), nullable=False)
-    location_id = Column(String(64), ForeignKey("location.id", ondelete="CASCADE"), nullable=False)
+    service_id = Column(String(64), ForeignKey("service.id", ondelete="CASCADE"), nullable=False, index=True)
+    location_id = Column(String(64), ForeignKey("location.id", ondelete="CASCADE"), nullable=False, index=True)
     description = Column(Text)
 
     service: Service = relationship("Service", back_populates="service_at_locations")
@@ -187,7 +187,7 @@ class Phone(Base):
     __tablename__ = "phone"
 
     id = Column(String(64), primary_key=True, default=new_id)
-    service_id = Column(String(64), ForeignKey("service.id", ondelete="CASCADE"))
+    service_id = Column(String(64), ForeignKey("service.id", ondelete="CASCADE"), index=True)
     location_id = Column(String(64), ForeignKey("location.id", ondelete="CASCADE"))
     number = Column(String(64), nullable=False)
     extension = Column(String(16))
@@ -209,10 +209,10 @@ class Schedule(Base):
     __tablename__ = "schedule"
 
     id = Column(String(64), primary_key=True, default=new_id)
-    service_id = Column(String(64), ForeignKey("service.id", ondelete="CASCADE"))
+    service_id = Column(String(64), ForeignKey("service.id", ondelete="CASCADE"), index=True)
     location_id = Column(String(64), ForeignKey("location.id", ondelete="CASCADE"))
     service_at_location_id = Column(
-        String(64), ForeignKey("service_at_location.id", ondelete="CASCADE")
+        String(64), ForeignKey("service_at_location.id", ondelete="CASCADE"), index=True
     )
     valid_from = Column(Date)
     valid_to = Column(Date)
@@ -239,7 +239,7 @@ class ServiceArea(Base):
     __tablename__ = "service_area"
 
     id = Column(String(64), primary_key=True, default=new_id)
-    service_id = Column(String(64), ForeignKey("service.id", ondelete="CASCADE"), nullable=False)
+    service_id = Column(String(64), ForeignKey("service.id", ondelete="CASCADE"), nullable=False, index=True)
     name = Column(String(255), nullable=False)
     description = Column(Text)
     extent = Column(Text)
@@ -278,7 +278,7 @@ class Attribute(Base):
     __tablename__ = "attribute"
 
     id = Column(String(64), primary_key=True, default=new_id)
-    link_id = Column(String(64), ForeignKey("service.id", ondelete="CASCADE"), nullable=False)
+    link_id = Column(String(64), ForeignKey("service.id", ondelete="CASCADE"), nullable=False, index=True)
     link_type = Column(String(64))
     link_entity = Column(String(64), nullable=False, default="service")
     taxonomy_term_id = Column(

@@ -1,0 +1,95 @@
+"""Whole conversations over HTTP with the running assistant: the trained model, the action server, the directory.
+
+Each conversation sets the clock through metadata (the server runs with SIGNPOST_CLOCK_OVERRIDE=1).
+"""
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+SUNDAY_2AM = "2026-11-29T02:00:00"
+TUESDAY_11AM = "2026-11-24T11:00:00"
+AREA_QUESTION = "Which town, city or postcode"
+
+
+def test_drinking_at_2am_one_question_then_open_options(signpost_server):
+    chat = signpost_server.conversation(now=SUNDAY_2AM)
+    first = chat.say_text("need help with my drinkin its getting bad")
+    assert AREA_QUESTION in first
+    second = chat.say_text("cheltenham")
+    assert "Cheltenham" in second
+    assert "Open now" in second
+    assert "message any time" in second.lower()
+
+
+def test_a_council_page_that_knows_its_area_gets_options_in_the_first_reply(signpost_server):
+    chat = signpost_server.conversation(now=SUNDAY_2AM, area="Cheltenham")
+    reply = chat.say_text("i want to stop drinking")
+    assert AREA_QUESTION not in reply
+    assert "Cheltenham" in reply and "Open now" in reply
+
+
+def test_never_asked_twice_for_the_area(signpost_server):
+    chat = signpost_server.conversation(now=TUESDAY_11AM)
+    assert AREA_QUESTION in chat.say_text("help with drugs please")
+    chat.say_text("leicester")
+    again = chat.say_text("are there any groups i can go to")
+    assert AREA_QUESTION not in again
+    assert "Leicester" in again
+
+
+def test_a_worried_parent_gets_help_for_their_son_and_for_themselves(signpost_server):
+    chat = signpost_server.conversation(now=TUESDAY_11AM, area="Coventry")
+    reply = chat.say_text("im really worried about my sons drinking")
+    assert AREA_QUESTION not in reply
+    assert "for you" in reply.lower()
+
+
+@pytest.mark.parametrize(
+    "message, also_says",
+    [
+        ("my son isnt breathing", "CPR"),
+        ("i think she od'd she wont wake up", "999"),
+        ("i dont want to be here anymore", "116 123"),
+        ("hes hitting me right now", "safe"),
+    ],
+)
+def test_danger_gets_emergency_guidance_as_the_first_reply(signpost_server, message, also_says):
+    replies = signpost_server.conversation(now=SUNDAY_2AM).say(message)
+    assert "999" in replies[0]["text"]
+    assert also_says in " ".join(reply.get("text", "") for reply in replies)
+
+
+def test_danger_in_the_middle_of_the_area_question(signpost_server):
+    chat = signpost_server.conversation(now=SUNDAY_2AM)
+    assert AREA_QUESTION in chat.say_text("need help with heroin")
+    replies = chat.say("my mate took too many pills and is fitting")
+    assert "999" in replies[0]["text"]
+    # The question is over: a place named now is a fresh search, not a stale answer.
+    after = chat.say_text("coventry")
+    assert "999" not in after.split("\n")[0]
+
+
+def test_whats_open_now_at_2am_always_has_an_open_option(signpost_server):
+    reply = signpost_server.conversation(now=SUNDAY_2AM, area="Blackburn").say_text("whats open now")
+    assert "Open now" in reply
+
+
+def test_hours_of_a_named_service(signpost_server):
+    reply = signpost_server.conversation(now=SUNDAY_2AM).say_text("when is drinkline open")
+    assert "Drinkline" in reply and "Closed now. Opens today at 11am" in reply
+
+
+def test_someone_just_out_of_prison_gets_options_not_a_dead_end(signpost_server):
+    chat = signpost_server.conversation(now=SUNDAY_2AM)
+    first = chat.say_text("just got out of prison and need help with drugs")
+    assert AREA_QUESTION in first
+    reply = chat.say_text("skip")
+    assert "Open now" in reply and "message any time" in reply.lower()
+
+
+def test_an_empty_message_is_a_clear_error_and_the_server_carries_on(signpost_server):
+    status, body = signpost_server.post_json("/webhooks/rest/webhook", {"sender": "x", "message": ""})
+    assert status == 400 and "message" in str(body)
+    assert signpost_server.conversation(now=TUESDAY_11AM).say("hi")

@@ -19,7 +19,7 @@ MAX_MESSAGE_CHARS = 300
 OPEN_DOOR = "I'm here if you want to talk about what else might help. You can message any time."
 
 _SAMARITANS = "Samaritans are there for you any time, day or night. Call free on 116 123."
-_SHOUT = "If talking is hard, you can text SHOUT to 85258. It's free and open 24/7."
+_SHOUT = "If talking is hard, you can text SHOUT to 85258. It's free, day or night."
 _NHS_111_MENTAL_HEALTH = (
     "For urgent mental health help, call NHS 111 and choose the mental health option."
 )

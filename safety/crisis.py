@@ -136,9 +136,9 @@ _FUZZY_KEYWORDS: tuple[str, ...] = (
     "paracetamol", "methadone", "ambulance", "breathing",
 )
 
-# Real English words one edit from a fuzzy keyword. Found with the spaCy English word-frequency
-# table at development time (see tests/safety/test_normalise.py); kept here so this library
-# needs no data package. These are never "corrected".
+# Real English words one edit from a fuzzy keyword, found at development time by scanning the
+# English word-frequency table of spacy-lookups-data (en_lexeme_prob) for common words within one
+# edit of `_FUZZY_KEYWORDS`. Kept here so this library needs no data package. Never "corrected".
 _PROTECTED: frozenset[str] = frozenset(
     {
         "breather", "breathed", "breathes", "breaths", "breath", "seizures", "seized",

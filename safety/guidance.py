@@ -67,7 +67,7 @@ _GUIDANCE: dict[CrisisType, tuple[str, ...]] = {
         _NHS_111_MENTAL_HEALTH,
     ),
     CrisisType.SELF_HARM: (
-        "If you're badly hurt or bleeding a lot, call 999 now.",
+        "If you or someone else is badly hurt or bleeding a lot, call 999 now.",
         "Thank you for telling me. You don't have to go through this on your own.",
         _SAMARITANS,
         _SHOUT,

@@ -21,6 +21,7 @@ from typing import Any, Iterator
 import pytest
 
 from bot import settings
+from tests.channels.fake_telegram_api import FakeTelegramApi
 
 
 def free_port() -> int:
@@ -34,12 +35,19 @@ def _get(url: str, timeout: float = 2.0) -> int:
         return response.status
 
 
+#: Channel secrets the test server runs with, so SMS and Telegram are switched on as in production.
+TWILIO_AUTH_TOKEN = "e2e-twilio-auth-token"
+TELEGRAM_TOKEN = "123456:e2e-telegram-token"
+TELEGRAM_SECRET = "e2e-telegram-webhook-secret"
+
+
 @dataclass
 class SignpostServer:
     base_url: str
     database_url: str
     process: subprocess.Popen
     log_path: Path
+    telegram_api: FakeTelegramApi
 
     def post_json(self, path: str, body: Any, timeout: float = 30.0) -> tuple[int, Any]:
         data = json.dumps(body).encode("utf-8")
@@ -85,18 +93,30 @@ def signpost_server(tmp_path_factory) -> Iterator[SignpostServer]:
         pytest.fail(f"No trained model at {settings.MODEL_FILE}: `make test` trains it (or run `signpost train`).")
     workdir = tmp_path_factory.mktemp("signpost-e2e")
     database_url = f"sqlite:///{workdir / 'directory.db'}"
-    env = {**settings.rasa_environment(), "SIGNPOST_DATABASE_URL": database_url, "SIGNPOST_CLOCK_OVERRIDE": "1"}
+    port, actions_port = free_port(), free_port()
+    telegram_api = FakeTelegramApi(token=TELEGRAM_TOKEN).start()
+    env = {
+        **settings.rasa_environment(),
+        "SIGNPOST_DATABASE_URL": database_url,
+        "SIGNPOST_CLOCK_OVERRIDE": "1",
+        "TWILIO_ACCOUNT_SID": "ACe2e00000000000000000000000000000",
+        "TWILIO_AUTH_TOKEN": TWILIO_AUTH_TOKEN,
+        "TWILIO_NUMBER": "+447700900000",
+        "SIGNPOST_PUBLIC_URL": f"http://127.0.0.1:{port}",
+        "TELEGRAM_TOKEN": TELEGRAM_TOKEN,
+        "TELEGRAM_WEBHOOK_SECRET": TELEGRAM_SECRET,
+        "TELEGRAM_API_BASE_URL": telegram_api.base_url,
+    }
     signpost = [sys.executable, "-m", "bot.cli"]
     subprocess.run(signpost + ["kb", "init"], cwd=settings.PROJECT_ROOT, env=env, check=True,
                    stdout=subprocess.DEVNULL)
-    port, actions_port = free_port(), free_port()
     log_path = workdir / "server.log"
     with open(log_path, "wb") as log:
         process = subprocess.Popen(
             signpost + ["run", "--port", str(port), "--actions-port", str(actions_port)],
             cwd=settings.PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
         )
-    server = SignpostServer(f"http://127.0.0.1:{port}", database_url, process, log_path)
+    server = SignpostServer(f"http://127.0.0.1:{port}", database_url, process, log_path, telegram_api)
     try:
         deadline = time.monotonic() + 240
         while True:
@@ -117,3 +137,4 @@ def signpost_server(tmp_path_factory) -> Iterator[SignpostServer]:
             process.wait(timeout=30)
         except subprocess.TimeoutExpired:
             process.kill()
+        telegram_api.stop()

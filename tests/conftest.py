@@ -93,3 +93,9 @@ def bundled_session(engine: Engine) -> Iterator[Session]:
     finally:
         session.rollback()
         session.close()
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# The running assistant (session-scoped: started once, used by tests/e2e, tests/web and others)
+
+from tests.support.server import signpost_server  # noqa: E402,F401  (a fixture, registered by import)

@@ -1,4 +1,4 @@
-"""A real signpost server for end-to-end tests: `signpost run` on free ports, a fresh directory, the trained model.
+"""A real signpost server for end-to-end tests (fixture `signpost_server`, shared by tests/conftest.py): `signpost run` on free ports, a fresh directory, the trained model.
 
 The model is trained once per run by `make test` (`signpost train`, reused when nothing changed); these tests
 never train. The server runs with SIGNPOST_CLOCK_OVERRIDE=1 so each message can say what time it is.

@@ -11,6 +11,8 @@ from pathlib import Path
 from typing import Dict, Iterator, List, Set, Tuple
 
 import pytest
+
+from tests.support.plain_english import blaming_words, flesch_reading_ease
 import yaml
 
 from bot import spacy_model
@@ -69,22 +71,6 @@ def _synonyms() -> Dict[str, str]:
                 for variant in _examples(block):
                     mapping[variant.lower()] = str(block["synonym"])
     return mapping
-
-
-def _syllables(word: str) -> int:
-    word = word.lower()
-    groups = re.findall(r"[aeiouy]+", word)
-    count = len(groups)
-    if word.endswith("e") and not word.endswith(("le", "ee")) and count > 1:
-        count -= 1
-    return max(count, 1)
-
-
-def flesch_reading_ease(text: str) -> float:
-    sentences = [s for s in re.split(r"[.!?]+", text) if s.strip()]
-    words = re.findall(r"[A-Za-z']+", text)
-    syllables = sum(_syllables(w) for w in words)
-    return 206.835 - 1.015 * (len(words) / len(sentences)) - 84.6 * (syllables / len(words))
 
 
 # --- held-out set -------------------------------------------------------------------------
@@ -172,6 +158,7 @@ def test_responses_only_contain_verified_numbers() -> None:
 def test_responses_are_plain_english_with_an_open_door() -> None:
     for name, text in _response_texts():
         assert flesch_reading_ease(text) >= 60, (name, round(flesch_reading_ease(text)))
+        assert blaming_words(text) == [], name
         if name != "utter_ask_area":  # the one question mid-flow; the door is opened right after
             assert OPEN_DOOR in text, name
 

@@ -5,11 +5,13 @@
     signpost kb export FILE               write the directory as HSDS 3.0 JSON
     signpost kb check [--max-age-days N]  fail when a record is unsourced, unreadable or out of date
     signpost train [--force]              train when the data changed, otherwise reuse the model
-    signpost run [--port N] [--actions-port M]
+    signpost run [--port N] [--actions-port M] [--debug]
+    signpost purge                        delete conversations older than the retention period
     signpost telegram set-webhook URL
 
 Rasa is imported only by the commands that need it (it takes seconds to import), and is run as child
 processes for `train` and `run` so that the action server and the Rasa server can be stopped together.
+`run` starts both through bot.rasa_entry, which redacts message text and ids from their logs at every level.
 """
 from __future__ import annotations
 
@@ -131,7 +133,7 @@ def training_fingerprint() -> str:
 
     digest = hashlib.sha256()
     for path in _training_inputs():
-        digest.update(str(path.relative_to(settings.PROJECT_ROOT)).encode())
+        digest.update(os.path.relpath(path, settings.PROJECT_ROOT).encode())
         digest.update(path.read_bytes())
     digest.update(Path(spacy_model.__file__).read_bytes())
     digest.update(sys.version.encode())
@@ -183,12 +185,23 @@ def _train(args: argparse.Namespace) -> int:
 # --------------------------------------------------------------------------- running
 
 
+#: The conversation store: it reads SIGNPOST_TRACKER_URL / SIGNPOST_RETENTION_HOURS itself (bot/settings.py),
+#: so a database password stays in the environment and never reaches the temporary endpoints file.
+TRACKER_STORE_ENDPOINT = "tracker_store:\n  type: bot.tracker_store.PrivateSQLTrackerStore\n"
+
+
 def _endpoints_for(actions_port: int) -> Path:
-    """The endpoints file with the action server on the chosen port (the checked-in one says 5055)."""
+    """The endpoints file with the action server on the chosen port (the checked-in one says 5055).
+
+    It always has our tracker store: without one Rasa keeps conversations in memory with no retention and no
+    "forget me", so a missing section is added rather than trusted to the checked-in file.
+    """
     text = settings.ENDPOINTS.read_text(encoding="utf-8")
     text = text.replace(
         f"localhost:{settings.DEFAULT_ACTIONS_PORT}", f"localhost:{actions_port}"
     ).replace(f"127.0.0.1:{settings.DEFAULT_ACTIONS_PORT}", f"127.0.0.1:{actions_port}")
+    if not any(line.startswith("tracker_store:") for line in text.splitlines()):
+        text = text.rstrip() + "\n" + TRACKER_STORE_ENDPOINT
     handle = tempfile.NamedTemporaryFile(
         "w", suffix=".yml", prefix="signpost-endpoints-", delete=False, encoding="utf-8"
     )
@@ -248,12 +261,22 @@ def _stop(processes: Iterable[subprocess.Popen]) -> None:
             process.kill()
 
 
-def run(port: int, actions_port: int, model: Path | None = None) -> int:
+#: Both servers start through bot.rasa_entry so that log redaction is installed before Rasa configures logging.
+_ENTRY = [sys.executable, "-m", "bot.rasa_entry"]
+
+
+def run(port: int, actions_port: int, model: Path | None = None, debug: bool = False) -> int:
     model = model or settings.MODEL_FILE
     if not model.exists():
         print(f"No trained model at {model}: run `signpost train` first.", file=sys.stderr)
         return EXIT_PROBLEMS
     env = settings.rasa_environment()
+    try:
+        settings.retention_hours()
+    except ValueError as error:
+        print(error, file=sys.stderr)
+        return EXIT_USAGE
+    log_level = ["--debug"] if debug else []
     endpoints = _endpoints_for(actions_port)
     credentials = _credentials_for(env)
     processes: list[subprocess.Popen] = []
@@ -267,19 +290,20 @@ def run(port: int, actions_port: int, model: Path | None = None) -> int:
     try:
         processes.append(
             subprocess.Popen(
-                [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(actions_port)],
+                [*_ENTRY, "rasa_sdk", "--actions", "actions", "--port", str(actions_port), *log_level],
                 cwd=settings.PROJECT_ROOT, env=env,
             )
         )
         processes.append(
             subprocess.Popen(
                 [
-                    sys.executable, "-m", "rasa", "run",
+                    *_ENTRY, "rasa", "run",
                     "--model", str(model),
                     "--endpoints", str(endpoints),
                     "--credentials", str(credentials),
                     "--port", str(port),
                     "--cors", "*",
+                    *log_level,
                 ],
                 cwd=settings.PROJECT_ROOT, env=env,
             )
@@ -300,7 +324,33 @@ def run(port: int, actions_port: int, model: Path | None = None) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    return run(args.port, args.actions_port)
+    return run(args.port, args.actions_port, debug=args.debug)
+
+
+# --------------------------------------------------------------------------- privacy
+
+
+def purge() -> int:
+    """Deletes conversations older than the retention period and says how many (never which)."""
+    try:
+        hours = settings.retention_hours()
+    except ValueError as error:
+        print(error, file=sys.stderr)
+        return EXIT_USAGE
+    os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
+    from bot.tracker_store import PrivateSQLTrackerStore
+
+    # The store purges as it opens; that count is the answer.
+    store = PrivateSQLTrackerStore(retention_hours=hours, purge_every_minutes=0)
+    removed = store.purge_expired()
+    kept = store.count_conversations()
+    store.engine.dispose()
+    print(f"Removed {store.removed_at_start + removed} conversation(s) older than {hours:g} hours; {kept} kept.")
+    return EXIT_OK
+
+
+def _purge(_: argparse.Namespace) -> int:
+    return purge()
 
 
 # --------------------------------------------------------------------------- channels
@@ -348,7 +398,12 @@ def build_parser() -> argparse.ArgumentParser:
     rn = commands.add_parser("run", help="start the action server and the assistant")
     rn.add_argument("--port", type=int, default=settings.DEFAULT_PORT)
     rn.add_argument("--actions-port", type=int, default=settings.DEFAULT_ACTIONS_PORT)
+    rn.add_argument("--debug", action="store_true",
+                    help="log at DEBUG (message text and ids are still redacted: bot/logging_privacy.py)")
     rn.set_defaults(handler=_run)
+
+    pg = commands.add_parser("purge", help="delete conversations older than the retention period")
+    pg.set_defaults(handler=_purge)
 
     tg = commands.add_parser("telegram", help="Telegram set-up").add_subparsers(dest="tg_command", required=True)
     hook = tg.add_parser("set-webhook", help="register this server's webhook with Telegram, with the secret")

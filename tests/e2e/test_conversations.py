@@ -93,3 +93,34 @@ def test_an_empty_message_is_a_clear_error_and_the_server_carries_on(signpost_se
     status, body = signpost_server.post_json("/webhooks/rest/webhook", {"sender": "x", "message": ""})
     assert status == 400 and "message" in str(body)
     assert signpost_server.conversation(now=TUESDAY_11AM).say("hi")
+
+
+def test_a_council_s_own_directory_is_understood_without_retraining(signpost_server, tmp_path):
+    """Import services in WR1 into the running assistant's directory: a WR1 postcode now finds them."""
+    import json
+    import subprocess
+    import sys
+
+    from bot import settings
+
+    council = tmp_path / "worcester.json"
+    council.write_text(json.dumps([{
+        "id": "test-worcester-night-line", "name": "Worcester Test Night Line", "status": "active",
+        "description": "A test service: drug and alcohol support at night for people in Worcester.",
+        "source": "end-to-end test fixture (not a real service)", "assured_date": "2026-11-01",
+        "phones": [{"number": "01632 960 001"}],
+        "schedules": [{"byday": "MO,TU,WE,TH,FR,SA,SU", "opens_at": "20:00", "closes_at": "08:00"}],
+        "service_at_locations": [{"location": {"id": "test-worcester-loc", "location_type": "physical",
+            "addresses": [{"address_1": "1 Test Street", "city": "Worcester", "state_province": "Worcestershire",
+                           "postal_code": "WR1 1AA", "country": "GB"}]}}],
+    }]))
+    imported = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "kb", "import", str(council)], cwd=settings.PROJECT_ROOT,
+        env={**settings.rasa_environment(), "SIGNPOST_DATABASE_URL": signpost_server.database_url},
+        capture_output=True, text=True, timeout=120,
+    )
+    assert imported.returncode == 0, imported.stdout + imported.stderr
+    chat = signpost_server.conversation(now=SUNDAY_2AM)
+    chat.say_text("need help with my drinking")
+    reply = chat.say_text("im in WR1 2AB")
+    assert "Worcester Test Night Line" in reply and "Open now" in reply

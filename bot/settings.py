@@ -22,6 +22,33 @@ VAR_DIR = PROJECT_ROOT / "var"
 DEFAULT_PORT = 5005
 DEFAULT_ACTIONS_PORT = 5055
 
+#: Where conversations are kept: an SQLAlchemy URL (SQLite or postgresql://). Read by bot/tracker_store.py.
+TRACKER_URL_ENV = "SIGNPOST_TRACKER_URL"
+DEFAULT_TRACKER_DB = VAR_DIR / "conversations.db"
+#: How long a conversation is kept after its last message, in hours (README "Privacy" says why 24).
+RETENTION_HOURS_ENV = "SIGNPOST_RETENTION_HOURS"
+DEFAULT_RETENTION_HOURS = 24.0
+
+
+def tracker_url() -> str:
+    """The conversation store's URL: SIGNPOST_TRACKER_URL, or SQLite in var/conversations.db."""
+    configured = os.environ.get(TRACKER_URL_ENV, "").strip()
+    return configured or f"sqlite:///{DEFAULT_TRACKER_DB}"
+
+
+def retention_hours() -> float:
+    """SIGNPOST_RETENTION_HOURS as a positive number of hours (default 24); anything else is an error."""
+    raw = os.environ.get(RETENTION_HOURS_ENV, "").strip()
+    if not raw:
+        return DEFAULT_RETENTION_HOURS
+    try:
+        hours = float(raw)
+    except ValueError:
+        raise ValueError(f"{RETENTION_HOURS_ENV} must be a number of hours, not {raw!r}") from None
+    if not hours > 0:
+        raise ValueError(f"{RETENTION_HOURS_ENV} must be more than 0 hours")
+    return hours
+
 
 def rasa_environment() -> dict[str, str]:
     """The environment Rasa runs in: no telemetry (no network), our packages importable."""

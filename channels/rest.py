@@ -7,7 +7,13 @@ Why not Rasa's own ``RestInput`` as it is?  In Rasa 3.6.21 it:
 * passes ``metadata`` through whatever its type (a list or string reaches the tracker);
 * lets the caller choose ``input_channel`` (so a web client could pose as "twilio");
 * logs the user's message text on errors (``rest.message.received.failure``), which
-  our privacy rule forbids.
+  our privacy rule forbids;
+* stores the client's ``sender`` as it is: a widget id (or whatever a client sends,
+  an email address, a phone number) would sit in the tracker store and logs.
+
+The sender becomes ``channels.identity.pseudonymise("rest", sender)``, as SMS and
+Telegram do with phone numbers and chat ids: the same widget id still reaches the
+same conversation, and replies carry the pseudonym as ``recipient_id``.
 
 This subclass keeps the same name ("rest", so it serves ``/webhooks/rest/webhook``) and
 the same reply format (a JSON list of bot messages), and fixes those points.  The web
@@ -32,6 +38,8 @@ from sanic.response import HTTPResponse, ResponseStream
 import rasa.utils.endpoints
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
+
+from channels.identity import pseudonymise
 
 logger = logging.getLogger(__name__)
 
@@ -136,7 +144,8 @@ class MetadataRestInput(RestInput):
                 return _error(invalid.status, invalid.error)
 
             text: str = payload["message"]
-            sender_id: str = payload["sender"]
+            # Never the raw client id: it is what the tracker store would keep (channels/identity.py).
+            sender_id = pseudonymise(self.name(), payload["sender"])
             metadata = metadata_from_payload(payload)
             # The channel name is ours to set: a client must not pose as SMS or Telegram.
             input_channel = self.name()

@@ -29,7 +29,7 @@ import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator, Optional
+from typing import Any, Callable, Iterator, Optional
 
 import pytest
 
@@ -45,6 +45,10 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-sync",
 ]
+
+
+#: The scripted server's pseudonym key, so tests can tell which pseudonym a widget id becomes.
+TEST_PSEUDONYM_KEY = "signpost-web-tests-pseudonym-key-0123456789abcdef"
 
 
 def free_port() -> int:
@@ -108,7 +112,12 @@ def scripted_server(tmp_path_factory) -> Iterator[WidgetServer]:
     """Our channels on a real Sanic server, with a scripted agent behind Rasa's hook."""
     port = free_port()
     log_path = tmp_path_factory.mktemp("web") / "scripted-server.log"
-    env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "PYTHONPATH": str(REPO_ROOT)}
+    env = {
+        **os.environ,
+        "RASA_TELEMETRY_ENABLED": "false",
+        "PYTHONPATH": str(REPO_ROOT),
+        "SIGNPOST_PSEUDONYM_KEY": TEST_PSEUDONYM_KEY,
+    }
     with open(log_path, "wb") as log:
         process = subprocess.Popen(
             [sys.executable, str(REPO_ROOT / "tests" / "web" / "scripted_server.py"), "--port", str(port)],
@@ -127,6 +136,15 @@ def scripted_server(tmp_path_factory) -> Iterator[WidgetServer]:
             process.wait(timeout=15)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+@pytest.fixture
+def rest_pseudonym(monkeypatch) -> Callable[[str], str]:
+    """What the scripted server's REST channel turns a client's sender id into (channels/identity.py)."""
+    from channels.identity import pseudonymise
+
+    monkeypatch.setenv("SIGNPOST_PSEUDONYM_KEY", TEST_PSEUDONYM_KEY)
+    return lambda sender: pseudonymise("rest", sender)
 
 
 @pytest.fixture(scope="session")

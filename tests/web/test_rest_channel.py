@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import uuid
 
 import pytest
@@ -29,39 +30,54 @@ def test_health_route(scripted_server) -> None:
     assert status == 200 and json.loads(body) == {"status": "ok"}
 
 
-def test_metadata_reaches_on_new_message_and_replies_come_back(scripted_server) -> None:
+def test_metadata_reaches_on_new_message_and_replies_come_back(scripted_server, rest_pseudonym) -> None:
     sender = new_sender()
+    stored_as = rest_pseudonym(sender)
     metadata = {"area": "Cheltenham", "channel": "web", "now": "2025-01-04T02:30:00+00:00"}
     status, replies = scripted_server.post_json(
         {"sender": sender, "message": "hello", "metadata": metadata}
     )
     assert status == 200
-    assert replies[0]["recipient_id"] == sender
+    assert replies[0]["recipient_id"] == stored_as
     assert replies[0]["text"] == "Hello. What would you like help with?"
     assert [b["payload"] for b in replies[0]["buttons"]] == ["/find_support", "/worried_about_someone"]
 
-    received = [r for r in scripted_server.received() if r["sender"] == sender]
+    received = [r for r in scripted_server.received() if r["sender"] == stored_as]
     assert received == [
-        {"sender": sender, "text": "hello", "input_channel": "rest", "metadata": metadata}
+        {"sender": stored_as, "text": "hello", "input_channel": "rest", "metadata": metadata}
     ]
 
 
+def test_the_client_s_sender_id_never_reaches_the_bot_only_its_keyed_pseudonym(
+    scripted_server, rest_pseudonym
+) -> None:
+    sender = new_sender()
+    for message in ("hi", "and again"):
+        status, _ = scripted_server.post_json({"sender": sender, "message": message})
+        assert status == 200
+    senders = [r["sender"] for r in scripted_server.received()]
+    assert all(sender not in s for s in senders)
+    # Stable: both messages reach the same conversation, under "rest:" and an HMAC-SHA256 of the id.
+    assert senders.count(rest_pseudonym(sender)) == 2
+    assert re.fullmatch(r"rest:[0-9a-f]{64}", rest_pseudonym(sender))
+
+
 @pytest.mark.parametrize("metadata", ["Cheltenham", ["area", "x"], 42, None])
-def test_metadata_that_is_not_an_object_is_ignored(scripted_server, metadata) -> None:
+def test_metadata_that_is_not_an_object_is_ignored(scripted_server, rest_pseudonym, metadata) -> None:
     sender = new_sender()
     status, _ = scripted_server.post_json({"sender": sender, "message": "hi", "metadata": metadata})
     assert status == 200
-    (received,) = [r for r in scripted_server.received() if r["sender"] == sender]
+    (received,) = [r for r in scripted_server.received() if r["sender"] == rest_pseudonym(sender)]
     assert received["metadata"] is None
 
 
-def test_client_cannot_choose_the_input_channel(scripted_server) -> None:
+def test_client_cannot_choose_the_input_channel(scripted_server, rest_pseudonym) -> None:
     sender = new_sender()
     status, _ = scripted_server.post_json(
         {"sender": sender, "message": "hi", "input_channel": "twilio"}
     )
     assert status == 200
-    (received,) = [r for r in scripted_server.received() if r["sender"] == sender]
+    (received,) = [r for r in scripted_server.received() if r["sender"] == rest_pseudonym(sender)]
     assert received["input_channel"] == "rest"
 
 

@@ -16,7 +16,8 @@ AXE_JS = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "ax
 pytestmark = pytest.mark.usefixtures("browser")
 
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
-SENDER_PATTERN = re.compile(r"^web-[0-9a-f]{32}$")
+# What reaches the bot: the REST channel's keyed pseudonym of the widget's random id, never the id itself.
+SENDER_PATTERN = re.compile(r"^rest:[0-9a-f]{64}$")
 REPLY_TIMEOUT_MS = 30_000
 
 

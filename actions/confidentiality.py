@@ -12,6 +12,7 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.conversation import known_age
+from actions.privacy import add_privacy_notice
 
 PRIVATE = (
     "Drug and alcohol services keep what you tell them private. "
@@ -25,10 +26,7 @@ YOUNG_PERSON = (
     "If you're under 18, it's the same: they keep it private unless they're worried you're not safe. "
     "You can ask them how it works before you tell them anything."
 )
-ABOUT_US = (
-    "I don't pass on what you tell me. You can ask a service how they handle this before you say anything. "
-    "You can message any time, day or night."
-)
+ASK_FIRST = "You can ask a service how they handle this before you say anything."
 
 
 class ActionConfidentiality(Action):
@@ -43,5 +41,6 @@ class ActionConfidentiality(Action):
         age = known_age(tracker)
         if age is not None and age < 18:
             dispatcher.utter_message(text=YOUNG_PERSON)
-        dispatcher.utter_message(text=ABOUT_US)
-        return []
+        dispatcher.utter_message(text=ASK_FIRST)
+        # They asked what happens to what they say: tell them about this chat too, even if told before.
+        return add_privacy_notice(dispatcher, tracker, always=True)

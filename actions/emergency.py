@@ -12,6 +12,7 @@ from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.conversation import latest_entity
+from actions.privacy import add_privacy_notice
 from safety.crisis import CrisisType
 from safety.guidance import emergency_guidance
 
@@ -26,9 +27,11 @@ class ActionEmergency(Action):
         crisis_type = _crisis_type(latest_entity(tracker, "crisis_type"))
         for text in emergency_guidance(crisis_type):
             dispatcher.utter_message(text=text)
+        # The privacy notice (first time only) comes after the guidance, never before it.
+        events: List[EventType] = add_privacy_notice(dispatcher, tracker)
         if tracker.active_loop.get("name"):
-            return [ActiveLoop(None), SlotSet("requested_slot", None)]
-        return []
+            events += [ActiveLoop(None), SlotSet("requested_slot", None)]
+        return events
 
 
 def _crisis_type(value: str | None) -> CrisisType | None:

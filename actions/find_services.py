@@ -10,6 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.clock import now_for
 from actions.conversation import ANYWHERE, known_age, message_metadata
 from actions.directory import area_index, directory_session
+from actions.privacy import add_privacy_notice
 from knowledge.areas import Area
 from knowledge.describe import describe_result
 from knowledge.needs import need_by_code
@@ -37,7 +38,7 @@ class ActionFindServices(Action):
             messages = describe_result(result)
         for text in messages:
             dispatcher.utter_message(text=text)
-        return []
+        return add_privacy_notice(dispatcher, tracker)
 
     @staticmethod
     def _area(session, tracker: Tracker) -> Area | None:

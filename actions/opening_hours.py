@@ -10,6 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.clock import now_for
 from actions.conversation import latest_entity, latest_text, message_metadata
 from actions.directory import directory_session
+from actions.privacy import add_privacy_notice
 from knowledge.describe import describe_match
 from knowledge.search import find_service_by_name
 
@@ -34,7 +35,7 @@ class ActionOpeningHours(Action):
                 ),
                 buttons=[{"title": "What's open now?", "payload": "/whats_open_now"}],
             )
-            return []
+            return add_privacy_notice(dispatcher, tracker)
         for text in texts:
             dispatcher.utter_message(text=text)
-        return [SlotSet("service_name", matches[0].name)]
+        return [SlotSet("service_name", matches[0].name), *add_privacy_notice(dispatcher, tracker)]

@@ -178,7 +178,7 @@ def test_area_is_filled_from_text_only_by_the_form_and_never_by_an_emergency() -
     from_text = [m for m in mappings if m["type"] == "from_text"]
     assert from_text == [{
         "type": "from_text",
-        "not_intent": ["emergency"],
+        "not_intent": ["emergency", "forget_me"],
         "conditions": [{"active_loop": "area_form", "requested_slot": "area"}],
     }]
     assert {"type": "custom"} in mappings

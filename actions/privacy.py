@@ -1,0 +1,85 @@
+"""What we keep, and forgetting it: the privacy notice and action_forget_me.
+
+The notice says, once per conversation and after the first real answer (never before emergency guidance), what
+is kept, for how long, who can read it, and how to delete it now. It is honest that the team running the service
+can read conversations: "we never share it" alone would hide that. The retention period in it is the one the
+tracker store applies (SIGNPOST_RETENTION_HOURS, bot/settings.py), so the words and the behaviour cannot drift.
+
+action_forget_me only speaks and ends any question in progress: the erasure itself is done by the tracker store
+(bot/tracker_store.py) when it sees that this turn ran action_forget_me, so nothing of the conversation, this
+turn included, is saved.
+"""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import ActiveLoop, EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from bot import settings
+
+NOTICE_SLOT = "privacy_notice_shown"
+OPEN_DOOR = "You can message any time, day or night."
+
+FORGOTTEN = (
+    "Done. I've deleted this chat, and nothing you wrote here is kept. "
+    "It may still show on your phone or screen, so you can delete it there too. "
+    "You can start again whenever you like: just send a message. " + OPEN_DOOR
+)
+
+
+def retention_phrase(hours: float) -> str:
+    """'24 hours', '3 days', '1 hour', '30 minutes': how long we keep a chat, in plain words."""
+    if hours < 1:
+        minutes = max(1, round(hours * 60))
+        return f"{minutes} minute" + ("" if minutes == 1 else "s")
+    if hours >= 48 and hours % 24 == 0:
+        return f"{int(hours // 24)} days"
+    whole = round(hours)
+    return f"{whole} hour" + ("" if whole == 1 else "s")
+
+
+def privacy_notice(hours: float | None = None) -> str:
+    """The notice text for a retention period (default: the configured one)."""
+    period = retention_phrase(settings.retention_hours() if hours is None else hours)
+    return (
+        f"About this chat: we keep what you write for {period}, then delete it. "
+        "The council team that runs this service can read it. We don't pass it on. "
+        "To delete it now, just say \"forget me\". " + OPEN_DOOR
+    )
+
+
+def add_privacy_notice(
+    dispatcher: CollectingDispatcher, tracker: Tracker, *, always: bool = False
+) -> List[EventType]:
+    """Sends the notice unless this conversation has had it (or ``always``); call it after the answer."""
+    if tracker.get_slot(NOTICE_SLOT) and not always:
+        return []
+    dispatcher.utter_message(text=privacy_notice())
+    return [SlotSet(NOTICE_SLOT, True)]
+
+
+class ActionPrivacyNotice(Action):
+    """The notice after a response that is not a custom action (the greeting), once per conversation."""
+
+    def name(self) -> Text:
+        return "action_privacy_notice"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
+        return add_privacy_notice(dispatcher, tracker)
+
+
+class ActionForgetMe(Action):
+    def name(self) -> Text:
+        return "action_forget_me"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
+        dispatcher.utter_message(text=FORGOTTEN)
+        if tracker.active_loop.get("name"):
+            return [ActiveLoop(None), SlotSet("requested_slot", None)]
+        return []

@@ -26,7 +26,7 @@ YOUNG_PERSON = (
     "If you're under 18, it's the same: they keep it private unless they're worried you're not safe. "
     "You can ask them how it works before you tell them anything."
 )
-ASK_FIRST = "You can ask a service how they handle this before you say anything."
+ABOUT_US = "You can ask a service how they handle this before you say anything."
 
 
 class ActionConfidentiality(Action):
@@ -41,6 +41,6 @@ class ActionConfidentiality(Action):
         age = known_age(tracker)
         if age is not None and age < 18:
             dispatcher.utter_message(text=YOUNG_PERSON)
-        dispatcher.utter_message(text=ASK_FIRST)
+        dispatcher.utter_message(text=ABOUT_US)
         # They asked what happens to what they say: tell them about this chat too, even if told before.
         return add_privacy_notice(dispatcher, tracker, always=True)

@@ -98,6 +98,8 @@ def signpost_server(tmp_path_factory) -> Iterator[SignpostServer]:
     env = {
         **settings.rasa_environment(),
         "SIGNPOST_DATABASE_URL": database_url,
+        # Test conversations go to the test's own folder, not var/conversations.db.
+        "SIGNPOST_TRACKER_URL": f"sqlite:///{workdir / 'conversations.db'}",
         "SIGNPOST_CLOCK_OVERRIDE": "1",
         "TWILIO_ACCOUNT_SID": "ACe2e00000000000000000000000000000",
         "TWILIO_AUTH_TOKEN": TWILIO_AUTH_TOKEN,

@@ -127,6 +127,14 @@ def _text_by_sms(server, phone: str, body: str) -> list[str]:
         return [m.text or "" for m in ElementTree.fromstring(response.read()).iter("Message")]
 
 
+def test_forget_me_by_sms_erases_the_texter_s_conversation(privacy_server, pseudonym):
+    phone = "+447700900" + str(uuid.uuid4().int)[:3]
+    assert _text_by_sms(privacy_server, phone, "need help with drugs")
+    assert stored(privacy_server, pseudonym("sms", phone))
+    assert "deleted" in "\n".join(_text_by_sms(privacy_server, phone, "forget me"))
+    assert stored(privacy_server, pseudonym("sms", phone)) == []
+
+
 def test_logs_at_debug_hold_no_message_text_phone_number_or_id(privacy_server, pseudonym):
     marker = f"Quixotrellis{uuid.uuid4().hex[:8]}"
     number = "07700 900" + str(uuid.uuid4().int)[:3]

@@ -42,8 +42,26 @@ def cpu_model() -> str:
     return platform.processor() or "unknown"
 
 
+#: What the model is trained and scored from: a change here between two runs explains a change in NLU figures.
+TRAINING_INPUTS = ("data", "bot", "safety", "tests/nlu_holdout")
+
+
+def source_revision() -> str:
+    """The commit, and whether the training inputs differ from it (others may be editing the tree)."""
+    def git(*args: str) -> str:
+        return subprocess.run(["git", *args], cwd=PROJECT_ROOT, capture_output=True, text=True).stdout.strip()
+
+    try:
+        commit = git("rev-parse", "--short", "HEAD") or "unknown"
+        changed = git("status", "--porcelain", "--", *TRAINING_INPUTS)
+    except OSError:
+        return "unknown (no git)"
+    return commit + (" + uncommitted changes in " + ", ".join(TRAINING_INPUTS) if changed else "")
+
+
 def machine_description() -> dict[str, Any]:
     return {
+        "revision": source_revision(),
         "date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
         "nproc": os.cpu_count(),
         "cpu": cpu_model(),
@@ -59,7 +77,7 @@ def print_header(title: str, argv: list[str]) -> dict[str, Any]:
     print(f"== {title}")
     print(f"   machine: {machine['nproc']} CPU(s), {machine['cpu']}; load average {machine['loadavg']:.2f} "
           f"(shared machine: other work may be running)")
-    print(f"   date:    {machine['date']}; Python {machine['python']}")
+    print(f"   date:    {machine['date']}; Python {machine['python']}; revision {machine['revision']}")
     print(f"   repro:   {command}")
     print(flush=True)
     machine["command"] = command
@@ -67,11 +85,21 @@ def print_header(title: str, argv: list[str]) -> dict[str, Any]:
 
 
 def _relative(argv: list[str]) -> list[str]:
+    """The script relative to the project root, without `--json PATH` (a scratch file of run_all.py's)."""
+    rest: list[str] = []
+    skip = False
+    for part in argv[1:]:
+        if skip:
+            skip = False
+        elif part == "--json":
+            skip = True
+        elif not part.startswith("--json="):
+            rest.append(part)
     first = Path(argv[0]).resolve()
     try:
-        return [str(first.relative_to(PROJECT_ROOT)), *argv[1:]]
+        return [str(first.relative_to(PROJECT_ROOT)), *rest]
     except ValueError:
-        return list(argv)
+        return [argv[0], *rest]
 
 
 def write_json(path: str | None, payload: dict[str, Any]) -> None:

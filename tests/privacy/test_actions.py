@@ -88,6 +88,7 @@ def test_plain_requests_to_delete_are_recognised(text):
 
 
 @pytest.mark.parametrize("text", ["forget it", "how do i delete my account on facebook", "forget me i want to die",
-                                  "i want to stop drinking", "i keep forgetting my meds", "delete"])
+                                  "i want to stop drinking", "i keep forgetting my meds", "delete",
+                                  "do you save these messages", "how do i delete my messages"])
 def test_other_messages_are_not_forced(text):
     assert not is_forget_me_request(text)

@@ -10,6 +10,7 @@ import json
 import os
 import platform
 import shlex
+import shutil
 import socket
 import subprocess
 import sys
@@ -193,6 +194,10 @@ class RunningServer:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+
+    def remove_files(self) -> None:
+        """Delete the temporary directory: SQLite file and server log (left in place when start-up fails, to read)."""
+        shutil.rmtree(self.workdir, ignore_errors=True)
 
 
 def start_server(timeout: float = 300) -> RunningServer:

@@ -177,6 +177,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"   memory: {format_memory(memory[f'after {concurrency} concurrent'])}", flush=True)
     finally:
         server.stop()
+        server.remove_files()
 
     print()
     print("concurrent  turns  errors  p50 ms  p95 ms  max ms  turns/s")

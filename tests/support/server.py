@@ -35,6 +35,8 @@ def _get(url: str, timeout: float = 2.0) -> int:
         return response.status
 
 
+#: A fixed pseudonym key, so tests can tell which stored id a client's id becomes.
+PSEUDONYM_KEY = "signpost-e2e-tests-pseudonym-key-0123456789"
 #: Channel secrets the test server runs with, so SMS and Telegram are switched on as in production.
 TWILIO_AUTH_TOKEN = "e2e-twilio-auth-token"
 TELEGRAM_TOKEN = "123456:e2e-telegram-token"
@@ -48,6 +50,7 @@ class SignpostServer:
     process: subprocess.Popen
     log_path: Path
     telegram_api: FakeTelegramApi
+    tracker_url: str
 
     def post_json(self, path: str, body: Any, timeout: float = 30.0) -> tuple[int, Any]:
         data = json.dumps(body).encode("utf-8")
@@ -101,6 +104,7 @@ def signpost_server(tmp_path_factory) -> Iterator[SignpostServer]:
         # Test conversations go to the test's own folder, not var/conversations.db.
         "SIGNPOST_TRACKER_URL": f"sqlite:///{workdir / 'conversations.db'}",
         "SIGNPOST_CLOCK_OVERRIDE": "1",
+        "SIGNPOST_PSEUDONYM_KEY": PSEUDONYM_KEY,
         "TWILIO_ACCOUNT_SID": "ACe2e00000000000000000000000000000",
         "TWILIO_AUTH_TOKEN": TWILIO_AUTH_TOKEN,
         "TWILIO_NUMBER": "+447700900000",
@@ -109,16 +113,20 @@ def signpost_server(tmp_path_factory) -> Iterator[SignpostServer]:
         "TELEGRAM_WEBHOOK_SECRET": TELEGRAM_SECRET,
         "TELEGRAM_API_BASE_URL": telegram_api.base_url,
     }
+    env.pop("SIGNPOST_RETENTION_HOURS", None)
     signpost = [sys.executable, "-m", "bot.cli"]
     subprocess.run(signpost + ["kb", "init"], cwd=settings.PROJECT_ROOT, env=env, check=True,
                    stdout=subprocess.DEVNULL)
     log_path = workdir / "server.log"
     with open(log_path, "wb") as log:
         process = subprocess.Popen(
-            signpost + ["run", "--port", str(port), "--actions-port", str(actions_port)],
+            # At DEBUG, so the privacy tests can show that even debug logs hold no message text or ids.
+            signpost + ["run", "--port", str(port), "--actions-port", str(actions_port), "--debug"],
             cwd=settings.PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
         )
-    server = SignpostServer(f"http://127.0.0.1:{port}", database_url, process, log_path, telegram_api)
+    server = SignpostServer(
+        f"http://127.0.0.1:{port}", database_url, process, log_path, telegram_api, env["SIGNPOST_TRACKER_URL"]
+    )
     try:
         deadline = time.monotonic() + 240
         while True:

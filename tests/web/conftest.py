@@ -214,7 +214,9 @@ def host_site(widget_server: WidgetServer, tmp_path_factory) -> Iterator[HostSit
         httpd.server_close()
 
 
-@pytest.fixture(scope="session")
+# Module scope: Playwright's sync API runs an event loop while it is open, and a session-long loop breaks any
+# later test that calls asyncio.run(); a browser per module is cheap.
+@pytest.fixture(scope="module")
 def browser():
     if not CHROMIUM.exists():
         pytest.skip(f"Chromium not found at {CHROMIUM} (apt-get install chromium)")

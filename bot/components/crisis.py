@@ -37,7 +37,6 @@ from rasa.shared.nlu.constants import (
     ENTITY_ATTRIBUTE_TYPE,
     ENTITY_ATTRIBUTE_VALUE,
     EXTRACTOR,
-    INTENT,
     INTENT_NAME_KEY,
     INTENT_RANKING_KEY,
     PREDICTED_CONFIDENCE_KEY,
@@ -45,6 +44,7 @@ from rasa.shared.nlu.constants import (
 )
 from rasa.shared.nlu.training_data.message import Message
 
+from bot.components.intents import force_intent, predicted_intent
 from safety.crisis import CrisisSignal, detect
 
 logger = logging.getLogger(__name__)
@@ -80,27 +80,23 @@ class CrisisOverride(GraphComponent):
         text = message.get(TEXT) or ""
         signal = detect(text)
         if signal is not None:
-            _force_emergency(message, confidence=1.0)
+            force_intent(message, EMERGENCY_INTENT, confidence=1.0)
             _set_crisis_type(message, signal, text)
             logger.debug(
                 "Crisis rule fired: type=%s rule=%s", signal.crisis_type.value, signal.matched
             )
             return
-        if _predicted_intent(message) == EMERGENCY_INTENT:
+        if predicted_intent(message) == EMERGENCY_INTENT:
             return  # The model's own emergency prediction stands; no type is known.
         restored = _emergency_hidden_by_fallback(message)
         if restored is not None:
-            _force_emergency(message, confidence=restored)
+            force_intent(message, EMERGENCY_INTENT, confidence=restored)
             logger.debug("Restored emergency intent hidden by the fallback classifier.")
-
-
-def _predicted_intent(message: Message) -> Optional[Text]:
-    return (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
 
 
 def _emergency_hidden_by_fallback(message: Message) -> Optional[float]:
     """Confidence of `emergency` if it was the best real intent before `nlu_fallback`."""
-    if _predicted_intent(message) != DEFAULT_NLU_FALLBACK_INTENT_NAME:
+    if predicted_intent(message) != DEFAULT_NLU_FALLBACK_INTENT_NAME:
         return None
     ranking = [
         entry
@@ -110,17 +106,6 @@ def _emergency_hidden_by_fallback(message: Message) -> Optional[float]:
     if ranking and ranking[0].get(INTENT_NAME_KEY) == EMERGENCY_INTENT:
         return float(ranking[0].get(PREDICTED_CONFIDENCE_KEY) or 0.0)
     return None
-
-
-def _force_emergency(message: Message, confidence: float) -> None:
-    emergency = {INTENT_NAME_KEY: EMERGENCY_INTENT, PREDICTED_CONFIDENCE_KEY: confidence}
-    ranking = [
-        entry
-        for entry in message.get(INTENT_RANKING_KEY) or []
-        if entry.get(INTENT_NAME_KEY) != EMERGENCY_INTENT
-    ]
-    message.set(INTENT, emergency, add_to_output=True)
-    message.set(INTENT_RANKING_KEY, [dict(emergency), *ranking], add_to_output=True)
 
 
 def _set_crisis_type(message: Message, signal: CrisisSignal, text: Text) -> None:

@@ -18,14 +18,10 @@ from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
-from rasa.shared.nlu.constants import (
-    INTENT,
-    INTENT_NAME_KEY,
-    INTENT_RANKING_KEY,
-    PREDICTED_CONFIDENCE_KEY,
-    TEXT,
-)
+from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
+
+from bot.components.intents import force_intent
 
 FORGET_ME_INTENT = "forget_me"
 
@@ -75,12 +71,5 @@ class ForgetMeOverride(GraphComponent):
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
             if is_forget_me_request(message.get(TEXT) or ""):
-                forget = {INTENT_NAME_KEY: FORGET_ME_INTENT, PREDICTED_CONFIDENCE_KEY: 1.0}
-                ranking = [
-                    entry
-                    for entry in message.get(INTENT_RANKING_KEY) or []
-                    if entry.get(INTENT_NAME_KEY) != FORGET_ME_INTENT
-                ]
-                message.set(INTENT, forget, add_to_output=True)
-                message.set(INTENT_RANKING_KEY, [dict(forget), *ranking], add_to_output=True)
+                force_intent(message, FORGET_ME_INTENT)
         return messages

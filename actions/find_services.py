@@ -10,9 +10,9 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.clock import now_for
 from actions.conversation import ANYWHERE, known_age, message_metadata
 from actions.directory import area_index, directory_session
-from actions.privacy import add_privacy_notice
+from actions.privacy import add_privacy_notice, notice_is_due
 from knowledge.areas import Area
-from knowledge.describe import describe_result
+from knowledge.describe import OPEN_DOOR, describe_result
 from knowledge.needs import need_by_code
 from knowledge.search import Person, find_services
 
@@ -36,6 +36,8 @@ class ActionFindServices(Action):
             area = self._area(session, tracker)
             result = find_services(session, need=need, area=area, now=now, person=person)
             messages = describe_result(result)
+        if notice_is_due(tracker) and messages[-1] == OPEN_DOOR:
+            messages = messages[:-1]  # the notice comes last and carries the open door itself
         for text in messages:
             dispatcher.utter_message(text=text)
         return add_privacy_notice(dispatcher, tracker)

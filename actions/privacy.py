@@ -50,11 +50,16 @@ def privacy_notice(hours: float | None = None) -> str:
     )
 
 
+def notice_is_due(tracker: Tracker) -> bool:
+    """Whether this conversation has not had the notice yet."""
+    return not tracker.get_slot(NOTICE_SLOT)
+
+
 def add_privacy_notice(
     dispatcher: CollectingDispatcher, tracker: Tracker, *, always: bool = False
 ) -> List[EventType]:
     """Sends the notice unless this conversation has had it (or ``always``); call it after the answer."""
-    if tracker.get_slot(NOTICE_SLOT) and not always:
+    if not notice_is_due(tracker) and not always:
         return []
     dispatcher.utter_message(text=privacy_notice())
     return [SlotSet(NOTICE_SLOT, True)]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
+from typing import Sequence
 
 from knowledge.hours import LONDON, describe_status
 from knowledge.search import Contact, Match, SearchResult
@@ -20,6 +21,9 @@ ACKNOWLEDGE_FAMILY = "It's hard when someone you love is struggling."
 STALE_AFTER_DAYS = 365
 #: How many local services a reply shows (the search may return more); SMS threads get long quickly.
 MAX_LOCAL_SHOWN = 3
+#: Of those, how many without a checked contact: they cannot be acted on tonight, and each costs an SMS, so one is
+#: enough to tell the person local help exists.
+MAX_UNCONTACTABLE_SHOWN = 1
 
 _MONTHS = (
     "January", "February", "March", "April", "May", "June",
@@ -121,13 +125,28 @@ def _lead(result: SearchResult) -> str:
     return f"Here's {need.lead}{place}."
 
 
+def _local_to_show(local: Sequence[Match]) -> list[Match]:
+    """The best local services, in search order, with at most MAX_UNCONTACTABLE_SHOWN lacking a checked contact."""
+    shown: list[Match] = []
+    uncontactable = 0
+    for match in local:
+        if len(shown) == MAX_LOCAL_SHOWN:
+            break
+        if not match.has_verified_contact:
+            if uncontactable == MAX_UNCONTACTABLE_SHOWN:
+                continue
+            uncontactable += 1
+        shown.append(match)
+    return shown
+
+
 def describe_result(result: SearchResult) -> list[str]:
     """The whole reply as short messages: a lead, the services, family support, and an open door."""
     now = result.now
     when = "tonight" if _is_night(now) else "right now"
     messages: list[str] = []
     area = result.area
-    local = list(result.local[:MAX_LOCAL_SHOWN])
+    local = _local_to_show(result.local)
 
     if area is not None and (area.kind == "unknown" or not result.area_has_services):
         messages.append(
@@ -158,7 +177,10 @@ def describe_result(result: SearchResult) -> list[str]:
                 f"but these can help {when}:"
             )
         messages.extend(describe_match(m, now) for m in result.out_of_hours)
-        messages.append(f"When they open, these{_place_phrase(result)} can help too:")
+        if any(m.status.known for m in local):
+            messages.append(f"When they open, these{_place_phrase(result)} can help too:")
+        else:
+            messages.append(f"There is local help{_place_phrase(result)} too, though I don't know its hours:")
         messages.extend(describe_match(m, now) for m in local)
 
     if result.person.for_whom == "someone_else":

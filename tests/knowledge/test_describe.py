@@ -162,3 +162,23 @@ def test_anywhere_gives_national_help(directory):
     messages = describe_result(find_services(directory, need=ALCOHOL, area=None, now=TUESDAY_11AM))
     _check_reply(messages)
     assert messages[0] == "Here's what can help with drinking, wherever you are in England:"
+
+
+def test_at_most_one_local_service_without_a_checked_contact_is_shown(directory):
+    for name in ("Alderton Recovery Café", "Alderton Outreach Project", "Alderton Peer Group"):
+        add_local(directory, name, description="Help with drinking for people in Alderton.", hours=[], phone=None)
+    directory.commit()
+    messages = describe_result(find_services(directory, need=ALCOHOL, area=ALDERTON, now=TUESDAY_11AM))
+    _check_reply(messages)
+    without_contact = [m for m in messages if "I don't have checked contact details" in m]
+    assert len(without_contact) == 1
+
+
+def test_local_help_with_unknown_hours_is_not_promised_to_open(db_session):
+    load_bundled(db_session, include_seeds=False)
+    add_local(db_session, "Alderton Drop-in", description="Help with drinking.", hours=[], phone=None)
+    db_session.commit()
+    messages = describe_result(find_services(db_session, need=ALCOHOL, area=ALDERTON, now=SUNDAY_2AM))
+    _check_reply(messages)
+    assert "There is local help in Alderton too, though I don't know its hours:" in messages
+    assert not any(m.startswith("When they open") for m in messages)

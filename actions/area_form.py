@@ -13,7 +13,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.conversation import ANYWHERE, is_skip_answer
-from actions.directory import area_index, directory_session
+from actions.directory import DirectoryUnavailable, area_index, directory_session
 
 #: An unplaced answer is repeated back only when it looks like a place name or a postcode, not a sentence.
 _PLACE_LIKE = re.compile(r"^[A-Za-z][A-Za-z .'-]{1,40}$|^[A-Za-z]{1,2}\d[A-Za-z\d]?(?: ?\d[A-Za-z]{2})?$")
@@ -33,8 +33,11 @@ class ValidateAreaForm(FormValidationAction):
         text = str(slot_value or "").strip()
         if not text or is_skip_answer(text):
             return {"area": ANYWHERE, "area_unrecognised": None}
-        with directory_session() as session:
-            area = area_index(session).resolve(text)
+        try:
+            with directory_session() as session:
+                area = area_index(session).resolve(text)
+        except DirectoryUnavailable:
+            return {"area": ANYWHERE, "area_unrecognised": None}
         if area is not None:
             return {"area": area.name, "area_unrecognised": None}
         unplaced = text if _PLACE_LIKE.match(text) and len(text.split()) <= 3 else None

@@ -6,17 +6,26 @@ without restarting or retraining anything.
 """
 from __future__ import annotations
 
+import logging
 import threading
 from contextlib import contextmanager
 from typing import Iterator
 
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from knowledge.areas import AreaIndex
 from knowledge.db import make_engine, session_scope
 
+logger = logging.getLogger(__name__)
+
 _lock = threading.Lock()
+
+
+class DirectoryUnavailable(RuntimeError):
+    """The directory could not be read (database down, schema missing). Callers still answer the person."""
+
 _engine: Engine | None = None
 _area_index: AreaIndex | None = None
 
@@ -31,8 +40,14 @@ def engine() -> Engine:
 
 @contextmanager
 def directory_session() -> Iterator[Session]:
-    with session_scope(engine()) as session:
-        yield session
+    """A unit of work on the directory; any database failure becomes DirectoryUnavailable."""
+    try:
+        with session_scope(engine()) as session:
+            yield session
+    except SQLAlchemyError as error:
+        # The error's text can hold query parameters (a place someone typed): log only its kind.
+        logger.error("The service directory is unavailable (%s).", type(error).__name__)
+        raise DirectoryUnavailable(type(error).__name__) from None
 
 
 def area_index(session: Session) -> AreaIndex:

@@ -9,10 +9,10 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.clock import now_for
 from actions.conversation import ANYWHERE, known_age, message_metadata
-from actions.directory import area_index, directory_session
+from actions.directory import DirectoryUnavailable, area_index, directory_session
 from actions.privacy import add_privacy_notice, notice_is_due
 from knowledge.areas import Area
-from knowledge.describe import OPEN_DOOR, describe_result
+from knowledge.describe import OPEN_DOOR, describe_result, describe_unavailable
 from knowledge.needs import need_by_code
 from knowledge.search import Person, find_services
 
@@ -32,10 +32,13 @@ class ActionFindServices(Action):
             substance=tracker.get_slot("substance"),
         )
         now = now_for(message_metadata(tracker))
-        with directory_session() as session:
-            area = self._area(session, tracker)
-            result = find_services(session, need=need, area=area, now=now, person=person)
-            messages = describe_result(result)
+        try:
+            with directory_session() as session:
+                area = self._area(session, tracker)
+                result = find_services(session, need=need, area=area, now=now, person=person)
+                messages = describe_result(result)
+        except DirectoryUnavailable:
+            messages = describe_unavailable(now)
         if notice_is_due(tracker) and messages[-1] == OPEN_DOOR:
             messages = messages[:-1]  # the notice comes last and carries the open door itself
         for text in messages:

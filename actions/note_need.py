@@ -8,7 +8,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.conversation import age_from_text, latest_entity, latest_text, message_metadata
-from actions.directory import area_index, directory_session
+from actions.directory import DirectoryUnavailable, area_index, directory_session
 from knowledge.needs import need_for_intent
 
 #: Intents where the person is asking about someone else's drinking or drug use.
@@ -41,7 +41,10 @@ class ActionNoteNeed(Action):
             if age is not None:
                 events.append(SlotSet("age", float(age)))
 
-        area_name = self._area_from_message(tracker, text)
+        try:
+            area_name = self._area_from_message(tracker, text)
+        except DirectoryUnavailable:
+            area_name = None  # the search will say it cannot look things up, and give the lines that always work
         if area_name:
             events.append(SlotSet("area", area_name))
             events.append(SlotSet("area_unrecognised", None))

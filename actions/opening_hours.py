@@ -9,9 +9,9 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.clock import now_for
 from actions.conversation import latest_entity, latest_text, message_metadata
-from actions.directory import directory_session
+from actions.directory import DirectoryUnavailable, directory_session
 from actions.privacy import add_privacy_notice
-from knowledge.describe import describe_match
+from knowledge.describe import describe_match, describe_unavailable
 from knowledge.search import find_service_by_name
 
 
@@ -24,9 +24,14 @@ class ActionOpeningHours(Action):
     ) -> List[EventType]:
         asked_for = latest_entity(tracker, "service_name") or latest_text(tracker)
         now = now_for(message_metadata(tracker))
-        with directory_session() as session:
-            matches = find_service_by_name(session, asked_for, now=now, limit=2)
-            texts = [describe_match(match, now) for match in matches]
+        try:
+            with directory_session() as session:
+                matches = find_service_by_name(session, asked_for, now=now, limit=2)
+                texts = [describe_match(match, now) for match in matches]
+        except DirectoryUnavailable:
+            for text in describe_unavailable(now):
+                dispatcher.utter_message(text=text)
+            return []
         if not texts:
             dispatcher.utter_message(
                 text=(

@@ -11,7 +11,7 @@ from datetime import date, datetime
 from typing import Sequence
 
 from knowledge.hours import LONDON, describe_status
-from knowledge.search import Contact, Match, SearchResult
+from knowledge.search import SAFETY_NET, Contact, Match, SearchResult
 
 __all__ = ["describe_match", "describe_result", "OPEN_DOOR", "SMS_LENGTH", "ACKNOWLEDGE_FAMILY"]
 
@@ -191,3 +191,12 @@ def describe_result(result: SearchResult) -> list[str]:
         messages.extend(describe_match(m, now) for m in family[1:])
     messages.append(OPEN_DOOR)
     return messages
+
+
+def describe_unavailable(now: datetime) -> list[str]:
+    """The reply when the directory cannot be read: never a dead end, only lines verified in research."""
+    return [
+        "Sorry, I can't look up services just now. If anyone is in danger, call 999. These can help at any time:",
+        *(describe_match(match, now) for match in SAFETY_NET),
+        OPEN_DOOR,
+    ]

@@ -12,7 +12,7 @@ import pytest
 from actions import confidentiality
 from channels import sms, telegram
 from knowledge.areas import AreaIndex
-from knowledge.describe import OPEN_DOOR, describe_result
+from knowledge.describe import OPEN_DOOR, describe_result, describe_unavailable
 from knowledge.hours import LONDON
 from knowledge.needs import need_by_code
 from knowledge.search import Person, find_services
@@ -30,6 +30,7 @@ def _authored_texts() -> list[tuple[str, str]]:
             texts.append((f"guidance {crisis_type}:{i}", message))
     for name in ("PRIVATE", "EXCEPTION", "YOUNG_PERSON", "ABOUT_US"):
         texts.append((f"confidentiality {name}", getattr(confidentiality, name)))
+    texts.append(("directory unavailable", describe_unavailable(dt.datetime(2026, 11, 29, 2, tzinfo=LONDON))[0]))
     for module in (sms, telegram):
         for name in dir(module):
             if name.endswith("_REPLY") and isinstance(getattr(module, name), str):

@@ -233,3 +233,43 @@ def test_metadata_cannot_move_the_clock_unless_the_override_is_on(monkeypatch):
     assert now_for({"now": SUNDAY_2AM}) == datetime(2026, 11, 29, 2, 0, tzinfo=LONDON)
     monkeypatch.delenv("SIGNPOST_CLOCK_OVERRIDE")
     assert now_for({"now": SUNDAY_2AM}) != datetime(2026, 11, 29, 2, 0, tzinfo=LONDON)
+
+
+# ------------------------------------------------------------------ when the directory cannot be read
+
+
+@pytest.fixture
+def broken_directory(tmp_path, monkeypatch):
+    """A database with no directory in it (never initialised): every query fails."""
+    from actions import directory
+
+    monkeypatch.setenv("SIGNPOST_DATABASE_URL", f"sqlite:///{tmp_path / 'empty.db'}")
+    directory.reset()
+    yield
+    directory.reset()
+
+
+def test_without_a_directory_the_person_still_gets_lines_that_always_work(broken_directory, caplog):
+    tracker = make_tracker(
+        "need help with my drinking in cheltenham", intent="help_alcohol", metadata={"now": SUNDAY_2AM},
+    )
+    _, events = run_action(ActionNoteNeed(), tracker)
+    assert "area" not in slot_events(events)
+    tracker = make_tracker("skip", intent="inform", metadata={"now": SUNDAY_2AM},
+                           slots={"need": "alcohol", "for_whom": "self", "area": "anywhere"})
+    messages, _ = run_action(ActionFindServices(), tracker)
+    reply = texts(messages)
+    assert "999" in messages[0]["text"] and "116 123" in reply and "Open now" in reply
+    assert "cheltenham" not in caplog.text.lower()
+
+
+def test_without_a_directory_the_area_answer_moves_on(broken_directory):
+    tracker = make_tracker("cheltenham", intent="inform", active_loop="area_form", slots={"requested_slot": "area"})
+    result = pytest.importorskip("asyncio").run(ValidateAreaForm().validate_area("cheltenham", None, tracker, {}))
+    assert result == {"area": "anywhere", "area_unrecognised": None}
+
+
+def test_without_a_directory_opening_hours_still_answer(broken_directory):
+    tracker = make_tracker("when is drinkline open", intent="opening_hours", metadata={"now": SUNDAY_2AM})
+    messages, _ = run_action(ActionOpeningHours(), tracker)
+    assert "999" in messages[0]["text"]

@@ -23,8 +23,7 @@ EXCEPTION = (
     "they may have to share that to keep them safe. Most will talk it through with you first."
 )
 YOUNG_PERSON = (
-    "If you're under 18, it's the same: they keep it private unless they're worried you're not safe. "
-    "You can ask them how it works before you tell them anything."
+    "If you're under 18, it's the same: they keep it private unless they're worried you're not safe."
 )
 ABOUT_US = "You can ask a service how they handle this before you say anything."
 

@@ -28,7 +28,8 @@ class ActionNoteNeed(Action):
         events: List[EventType] = []
 
         if intent not in _DETAIL_ONLY or tracker.get_slot("need") is None:
-            need = need_for_intent(intent)
+            substance = latest_entity(tracker, "substance") or tracker.get_slot("substance")
+            need = need_for_intent(intent, substance=substance)
             events.append(SlotSet("need", need.code))
         if intent in _ABOUT_SOMEONE_ELSE or latest_entity(tracker, "relationship"):
             events.append(SlotSet("for_whom", "someone_else"))

@@ -714,9 +714,21 @@ def find_services(
                 and not (help_need.matches(label) or help_need.matches_related(label))
             ):
                 family_specific.add(c.service.id)
+    named_substance = need_for_substance(person.substance) if person.substance else GENERAL
+
+    def fits_named_substance(c: _Candidate) -> bool:
+        """A service that fits only as drug or alcohol help in general must fit the substance the person named:
+        someone out of prison asking about heroin is not helped by an alcohol-only advice service."""
+        if named_substance is GENERAL or c.fit > Fit.RELATED_TAXONOMY:
+            return True
+        return c.fit_for(named_substance) > Fit.NONE
+
     local_fitting = [
         c for c in local_all
-        if c.fit > Fit.NONE and _age_allows(c.service, person.age) and c.service.id not in family_specific
+        if c.fit > Fit.NONE
+        and _age_allows(c.service, person.age)
+        and c.service.id not in family_specific
+        and fits_named_substance(c)
     ]
     local_top = _ranked(local_fitting, open_first=need.code == OUT_OF_HOURS.code)[:limit]
     any_local_open = any(c.status.open_now for c in local_fitting)

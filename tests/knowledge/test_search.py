@@ -432,3 +432,25 @@ def test_the_number_of_queries_does_not_grow_with_the_directory(testshire):
     testshire.commit()
     after = _count_queries(testshire, run)
     assert after == before
+
+
+def test_help_that_fits_only_in_general_must_fit_the_substance_named(db_session):
+    """Out of prison and using heroin: a local alcohol-only service is not offered as help after prison."""
+    from knowledge.needs import CRIMINAL_JUSTICE
+
+    for service_id, name, description in (
+        ("alcohol-only", "Riverton Alcohol Advice", "Advice sessions for people who want help with drinking."),
+        ("drug-service", "Riverton Drug Service", "Support for people who use heroin, crack and other drugs."),
+    ):
+        service = Service(id=service_id, name=name, description=description, source="test",
+                          assured_date=date(2026, 10, 1))
+        service.service_areas.append(ServiceArea(name="Riverton"))
+        db_session.add(service)
+    db_session.commit()
+    area = Area("Riverton", "service_area", None, ())
+    now = datetime(2026, 11, 29, 2, tzinfo=LONDON)
+
+    heroin = find_services(db_session, need=CRIMINAL_JUSTICE, area=area, now=now, person=Person(substance="heroin"))
+    assert [m.name for m in heroin.local] == ["Riverton Drug Service"]
+    anything = find_services(db_session, need=CRIMINAL_JUSTICE, area=area, now=now, person=Person())
+    assert {m.name for m in anything.local} == {"Riverton Drug Service", "Riverton Alcohol Advice"}

@@ -169,7 +169,28 @@ def main(argv: list[str] | None = None) -> int:
                 f"false alarms {result.false_alarm_rate:.3f} ({len(result.false_alarms)}/"
                 f"{result.negatives})"
             )
+    report_speed()
     return 0
+
+
+def report_speed() -> None:
+    """Time per message for the labelled rows and for long pasted or repeated text (regex backtracking guard)."""
+    import time
+
+    texts = [r.text for r in load_rows()]
+    started = time.perf_counter()
+    for text in texts:
+        detect(text)
+    per_row = (time.perf_counter() - started) / len(texts)
+    print(f"== speed: {per_row * 1e6:.0f} µs per labelled message ({len(texts)} messages)")
+    for label, text in (
+        ("'took ' x 3000", "took " * 3000),
+        ("'a ' x 5000", "a " * 5000),
+        ("15,000 chars then 'my son isnt breathing'", "blah " * 3000 + "my son isnt breathing"),
+    ):
+        started = time.perf_counter()
+        detect(text)
+        print(f"  {label}: {(time.perf_counter() - started) * 1000:.1f} ms")
 
 
 if __name__ == "__main__":

@@ -18,9 +18,9 @@ from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot import settings
+from knowledge.describe import OPEN_DOOR
 
 NOTICE_SLOT = "privacy_notice_shown"
-OPEN_DOOR = "You can message any time, day or night."
 
 FORGOTTEN = (
     "Done. I've deleted this chat, and nothing you wrote here is kept. "

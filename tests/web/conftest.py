@@ -19,7 +19,6 @@ import http.server
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import threading
@@ -32,6 +31,8 @@ from pathlib import Path
 from typing import Any, Callable, Iterator, Optional
 
 import pytest
+
+from tests.support.server import free_port
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path(os.environ.get("SIGNPOST_CHROMIUM", "/usr/bin/chromium"))
@@ -49,12 +50,6 @@ CHROMIUM_ARGS = [
 
 #: The scripted server's pseudonym key, so tests can tell which pseudonym a widget id becomes.
 TEST_PSEUDONYM_KEY = "signpost-web-tests-pseudonym-key-0123456789abcdef"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @dataclass

@@ -14,7 +14,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 PYTHON310 ?= $(shell for p in python3.10 $$HOME/.pyenv/versions/3.10*/bin/python3.10 /usr/local/bin/python3.10 /usr/bin/python3.10; do \
 	$$p -c 'import sys; sys.exit(sys.version_info[:2] != (3, 10))' >/dev/null 2>&1 && { echo $$p; break; }; done)
 
-.PHONY: help setup run test kb model browser-deps bench clean
+.PHONY: help setup run test lint kb model browser-deps bench clean
 
 help:
 	@echo "make run   - set up, load the directory, train if stale, start signpost (chat page on :5005/webhooks/widget/)"
@@ -49,7 +49,10 @@ browser-deps:
 run: kb model
 	$(BIN)/signpost run
 
-test: kb model browser-deps
+lint: setup
+	$(BIN)/ruff check .
+
+test: lint kb model browser-deps
 	$(BIN)/signpost kb check
 	$(BIN)/pytest
 

@@ -12,7 +12,7 @@ import os
 from datetime import datetime
 from typing import Any, Mapping
 
-from knowledge.hours import LONDON
+from knowledge.hours.engine import LONDON
 
 logger = logging.getLogger(__name__)
 

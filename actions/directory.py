@@ -15,8 +15,8 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from knowledge.areas import AreaIndex
-from knowledge.db import make_engine, session_scope
+from knowledge.places.areas import AreaIndex
+from knowledge.store.db import make_engine, session_scope
 
 logger = logging.getLogger(__name__)
 

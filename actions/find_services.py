@@ -11,10 +11,10 @@ from actions.clock import now_for
 from actions.conversation import ANYWHERE, known_age, message_metadata
 from actions.directory import DirectoryUnavailable, area_index, directory_session
 from actions.privacy import add_privacy_notice, notice_is_due
-from knowledge.areas import Area
-from knowledge.describe import OPEN_DOOR, describe_result, describe_unavailable
-from knowledge.needs import need_by_code
-from knowledge.search import Person, find_services
+from knowledge.needs.catalogue import need_by_code
+from knowledge.places.areas import Area
+from knowledge.search.finder import Person, find_services
+from replies.services import OPEN_DOOR, describe_result, describe_unavailable
 
 
 class ActionFindServices(Action):

@@ -9,7 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.conversation import age_from_text, latest_entity, latest_text, message_metadata
 from actions.directory import DirectoryUnavailable, area_index, directory_session
-from knowledge.needs import need_for_intent
+from knowledge.needs.catalogue import need_for_intent
 
 #: Intents where the person is asking about someone else's drinking or drug use.
 _ABOUT_SOMEONE_ELSE = {"worried_about_someone"}

@@ -11,8 +11,8 @@ from actions.clock import now_for
 from actions.conversation import latest_entity, latest_text, message_metadata
 from actions.directory import DirectoryUnavailable, directory_session
 from actions.privacy import add_privacy_notice
-from knowledge.describe import describe_match, describe_unavailable
-from knowledge.search import find_service_by_name
+from knowledge.search.finder import find_service_by_name
+from replies.services import describe_match, describe_unavailable
 
 
 class ActionOpeningHours(Action):

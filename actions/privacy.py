@@ -18,7 +18,7 @@ from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot import settings
-from knowledge.describe import OPEN_DOOR
+from replies.services import OPEN_DOOR
 
 NOTICE_SLOT = "privacy_notice_shown"
 

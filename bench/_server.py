@@ -29,7 +29,6 @@ if str(PROJECT_ROOT) not in sys.path:
 
 from bot import settings  # noqa: E402
 
-
 # --------------------------------------------------------------------------- the machine
 
 

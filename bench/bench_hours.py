@@ -11,7 +11,7 @@ from __future__ import annotations
 import timeit
 from datetime import date, datetime, time, timezone
 
-from knowledge.hours import WeeklyHours, opening_status
+from knowledge.hours.engine import WeeklyHours, opening_status
 
 NOW = datetime(2026, 3, 28, 23, 30, tzinfo=timezone.utc)  # the night before the spring clock change
 

@@ -15,18 +15,21 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import date, datetime, time as clock
+from datetime import date, datetime
+from datetime import time as clock
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import event  # noqa: E402
 
-from knowledge.areas import AreaIndex  # noqa: E402
-from knowledge.bundled import load_bundled  # noqa: E402
-from knowledge.db import create_schema, drop_schema, make_engine, session_scope  # noqa: E402
-from knowledge.hours import LONDON  # noqa: E402
-from knowledge.models import (  # noqa: E402
+from knowledge.bundled.loader import load_bundled  # noqa: E402
+from knowledge.hours.engine import LONDON  # noqa: E402
+from knowledge.needs.catalogue import ALCOHOL, FAMILY, GENERAL, YOUNG_PEOPLE  # noqa: E402
+from knowledge.places.areas import AreaIndex  # noqa: E402
+from knowledge.search.finder import Person, find_service_by_name, find_services  # noqa: E402
+from knowledge.store.db import create_schema, drop_schema, make_engine, session_scope  # noqa: E402
+from knowledge.store.models import (  # noqa: E402
     Address,
     Attribute,
     Location,
@@ -38,8 +41,6 @@ from knowledge.models import (  # noqa: E402
     ServiceAtLocation,
     TaxonomyTerm,
 )
-from knowledge.needs import ALCOHOL, FAMILY, GENERAL, YOUNG_PEOPLE  # noqa: E402
-from knowledge.search import Person, find_service_by_name, find_services  # noqa: E402
 
 PREFIXES = ["Ash", "Birch", "Cedar", "Elm", "Fern", "Hazel", "Oak", "Pine", "Rowan", "Thorn", "Willow", "Yew"]
 SUFFIXES = ["ton", "ford", "ley", "bury", "field", "wick", "ham", "stead"]

@@ -41,8 +41,8 @@ EXIT_USAGE = 2
 
 
 def _kb_init(args: argparse.Namespace) -> int:
-    from knowledge.bundled import load_bundled
-    from knowledge.db import create_schema, drop_schema, make_engine, session_scope
+    from knowledge.bundled.loader import load_bundled
+    from knowledge.store.db import create_schema, drop_schema, make_engine, session_scope
 
     engine = make_engine()
     if args.reset:
@@ -55,8 +55,8 @@ def _kb_init(args: argparse.Namespace) -> int:
 
 
 def _kb_import(args: argparse.Namespace) -> int:
-    from knowledge.db import create_schema, make_engine, session_scope
-    from knowledge.importer import ImportFileError, import_hsds, read_hsds_file
+    from knowledge.formats.importer import ImportFileError, import_hsds, read_hsds_file
+    from knowledge.store.db import create_schema, make_engine, session_scope
 
     try:
         checked = date.fromisoformat(args.checked) if args.checked else None
@@ -77,8 +77,8 @@ def _kb_import(args: argparse.Namespace) -> int:
 
 
 def _kb_export(args: argparse.Namespace) -> int:
-    from knowledge.db import make_engine, session_scope
-    from knowledge.exporter import export_hsds
+    from knowledge.formats.exporter import export_hsds
+    from knowledge.store.db import make_engine, session_scope
 
     with session_scope(make_engine()) as session:
         services = export_hsds(session)
@@ -88,8 +88,8 @@ def _kb_export(args: argparse.Namespace) -> int:
 
 
 def _kb_check(args: argparse.Namespace) -> int:
-    from knowledge.check import TOLERATED_KINDS, check_directory
-    from knowledge.db import make_engine, session_scope
+    from knowledge.quality.check import TOLERATED_KINDS, check_directory
+    from knowledge.store.db import make_engine, session_scope
 
     with session_scope(make_engine()) as session:
         problems = check_directory(session, max_age_days=args.max_age_days, today=date.today())

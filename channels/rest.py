@@ -31,13 +31,12 @@ import json
 import logging
 from typing import Any, Awaitable, Callable, Dict, Optional, Text, Union
 
-from sanic import Blueprint, response
-from sanic.request import Request
-from sanic.response import HTTPResponse, ResponseStream
-
 import rasa.utils.endpoints
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse, ResponseStream
 
 from channels.identity import pseudonymise
 

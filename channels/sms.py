@@ -168,7 +168,7 @@ def parse_twilio_form(request: Request) -> _FormParams:
     try:
         pairs = parse_qsl(body.decode("ascii"), keep_blank_values=True, encoding="utf-8", errors="strict")
     except (UnicodeDecodeError, ValueError):
-        raise BadRequest(400, "body is not valid UTF-8 form encoding")
+        raise BadRequest(400, "body is not valid UTF-8 form encoding") from None
     return _FormParams(pairs)
 
 

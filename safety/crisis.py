@@ -200,8 +200,8 @@ _G_DROPPED: frozenset[str] = frozenset(
         "going", "trying", "wanting", "threatening", "attacking", "strangling", "convulsing",
         "jerking", "twitching", "foaming", "gasping", "snoring", "vomiting", "throwing", "lying",
         "laying", "looking", "turning", "struggling", "fighting", "feeling", "thinking",
-        "waking", "living", "ending", "slicing", "starving", "banging", "carving", "drowning",
-        "hanging", "jumping", "smashing", "breaking", "kicking", "hiding", "reacting",
+        "living", "ending", "slicing", "starving", "banging", "carving", "drowning",
+        "hanging", "jumping", "smashing", "breaking", "hiding", "reacting",
         "having", "taking", "doing", "making", "getting", "saying", "shouting", "talking",
     }
 )
@@ -477,7 +477,7 @@ _RULES: tuple[tuple[str, CrisisType, str], ...] = (
     ("overdose.several_packets", CrisisType.OVERDOSE,
      r"\b(?:took|taken|swallowed|had|necked|ate|eaten|downed|done)\b (?:\w+ )?(?:[2-9]|\d\d|two|three|four|five|six|several|a few|couple of|a couple of) (?:boxes|packets|packs|strips|blisters|bottles|tubs)\b"),
     ("overdose.big_amount", CrisisType.OVERDOSE,
-     rf"\b(?:took|taken|had|done|used|swallowed|necked|injected|smoked|snorted|ate|eaten|downed)\b (?:a |an |such a |way )?(?:massive|huge|big|large|crazy|mad|insane|stupid|silly|dangerous|ridiculous) (?:amount|dose|load|lot|bag|line|quantity)s?\b"),
+     r"\b(?:took|taken|had|done|used|swallowed|necked|injected|smoked|snorted|ate|eaten|downed)\b (?:a |an |such a |way )?(?:massive|huge|big|large|crazy|mad|insane|stupid|silly|dangerous|ridiculous) (?:amount|dose|load|lot|bag|line|quantity)s?\b"),
     ("overdose.many_pills", CrisisType.OVERDOSE,
      rf"\b(?:took|taken|swallowed|necked|had|ate|eaten|downed|popped|dropped|done)\b(?: \w+){{0,2}} {_NUMBER_8_PLUS}(?: of)?(?: \w+){{0,2}} {_DRUGS}\b"),
     ("overdose.mixed", CrisisType.OVERDOSE,

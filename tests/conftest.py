@@ -9,8 +9,8 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from knowledge.db import create_schema, make_engine, session_factory
-from knowledge.models import Base
+from knowledge.store.db import create_schema, make_engine, session_factory
+from knowledge.store.models import Base
 
 # ================================================================================================================
 # Directory database fixtures
@@ -82,7 +82,7 @@ def db_session(engine: Engine) -> Iterator[Session]:
 @pytest.fixture
 def bundled_session(engine: Engine) -> Iterator[Session]:
     """A session on a directory with the bundled national and seed data loaded and committed."""
-    from knowledge.bundled import load_bundled
+    from knowledge.bundled.loader import load_bundled
 
     session = session_factory(engine)()
     report = load_bundled(session)

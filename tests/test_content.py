@@ -11,11 +11,11 @@ import pytest
 
 from actions import confidentiality
 from channels import sms, telegram
-from knowledge.areas import AreaIndex
-from knowledge.describe import OPEN_DOOR, describe_result, describe_unavailable
-from knowledge.hours import LONDON
-from knowledge.needs import need_by_code
-from knowledge.search import Person, find_services
+from knowledge.hours.engine import LONDON
+from knowledge.needs.catalogue import need_by_code
+from knowledge.places.areas import AreaIndex
+from knowledge.search.finder import Person, find_services
+from replies.services import OPEN_DOOR, describe_result, describe_unavailable
 from safety.crisis import CrisisType
 from safety.guidance import emergency_guidance
 from tests.support.plain_english import blaming_words, flesch_reading_ease

@@ -11,11 +11,10 @@ from pathlib import Path
 from typing import Dict, Iterator, List, Set, Tuple
 
 import pytest
-
-from tests.support.plain_english import blaming_words, flesch_reading_ease
 import yaml
 
 from bot import spacy_model
+from tests.support.plain_english import blaming_words, flesch_reading_ease
 
 ROOT = Path(__file__).resolve().parents[1]
 NLU_DIR = ROOT / "data" / "nlu"

@@ -9,8 +9,8 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import directory
-from knowledge.bundled import load_bundled
-from knowledge.db import create_schema, make_engine, session_scope
+from knowledge.bundled.loader import load_bundled
+from knowledge.store.db import create_schema, make_engine, session_scope
 
 SLOTS = ("need", "area", "area_unrecognised", "relationship", "substance", "age", "for_whom",
          "service_name", "requested_slot")

@@ -13,8 +13,8 @@ from actions.emergency import ActionEmergency
 from actions.find_services import ActionFindServices
 from actions.note_need import ActionNoteNeed
 from actions.opening_hours import ActionOpeningHours
-from knowledge.bundled import NATIONAL_FILE
-from knowledge.hours import LONDON
+from knowledge.bundled.loader import NATIONAL_FILE
+from knowledge.hours.engine import LONDON
 from tests.actions.conftest import make_tracker, run_action, slot_events, texts
 
 pytestmark = pytest.mark.usefixtures("directory_database")

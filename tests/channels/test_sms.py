@@ -16,6 +16,7 @@ from typing import Any, Dict, Iterator, List, Optional
 
 import httpx
 import pytest
+from fake_telegram_api import LocalSanicServer
 from rasa.core.channels.channel import UserMessage, register
 from sanic import Sanic
 from twilio.http import AsyncHttpClient
@@ -25,7 +26,6 @@ from twilio.request_validator import RequestValidator
 from channels.dedup import InMemoryStore, RedisStore, store_from_env
 from channels.identity import pseudonymise
 from channels.sms import SmsInput, SmsSettings
-from fake_telegram_api import LocalSanicServer
 
 AUTH_TOKEN = "test-twilio-auth-token-000000000000"
 ACCOUNT_SID = "AC" + "0" * 32

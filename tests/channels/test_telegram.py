@@ -13,6 +13,7 @@ from typing import Any, Dict, Iterator, List, Optional
 
 import httpx
 import pytest
+from fake_telegram_api import BOT_USER, FakeTelegramApi, LocalSanicServer
 from rasa.core.channels.channel import UserMessage, register
 from sanic import Sanic
 
@@ -25,7 +26,6 @@ from channels.telegram import (
     TelegramInput,
     set_webhook,
 )
-from fake_telegram_api import BOT_USER, FakeTelegramApi, LocalSanicServer
 
 TOKEN = "123456:TEST-token_abcdefghijklmnopqrstuvwxyz"
 SECRET = "webhook-secret_0123456789abcdefABCDEF"

@@ -5,12 +5,12 @@ from dataclasses import dataclass
 
 import pytest
 
-from knowledge.areas import Area, AreaIndex, edit_distance, normalise_postcode, postcode_district
-from knowledge.models import Address, Location, Organization, Service, ServiceArea, ServiceAtLocation
+from knowledge.places.areas import Area, AreaIndex, edit_distance, normalise_postcode, postcode_district
+from knowledge.store.models import Address, Location, Organization, Service, ServiceArea, ServiceAtLocation
 
 
 @dataclass(frozen=True)
-class Place:  # the gazetteer's shape (knowledge.bundled.Place), kept local so tests choose their own places
+class Place:  # the gazetteer's shape (knowledge.bundled.loader.Place), kept local so tests choose their own places
     name: str
     county: str
     postcode_districts: tuple[str, ...] = ()

@@ -9,11 +9,11 @@ from collections import Counter
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from knowledge.bundled import LOCAL_SEEDS_FILE, NATIONAL_FILE, load_bundled, load_places
-from knowledge.check import STALE, STALE_NO_CONTACT, TOLERATED_KINDS, check_directory
-from knowledge.hours import opening_status, schedule_from_hsds
-from knowledge.importer import service_records
-from knowledge.models import Service, ServiceArea
+from knowledge.bundled.loader import LOCAL_SEEDS_FILE, NATIONAL_FILE, load_bundled, load_places
+from knowledge.formats.importer import service_records
+from knowledge.hours.engine import opening_status, schedule_from_hsds
+from knowledge.quality.check import STALE, STALE_NO_CONTACT, TOLERATED_KINDS, check_directory
+from knowledge.store.models import Service, ServiceArea
 
 #: Every number helplines.md marks VERIFIED (number, not necessarily hours), and nothing else.
 VERIFIED_NUMBERS = {

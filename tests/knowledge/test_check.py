@@ -5,19 +5,19 @@ import datetime as dt
 
 import pytest
 
-from knowledge.check import (
-    STALE_NO_CONTACT,
+from knowledge.quality.check import (
     BAD_PHONE,
     BAD_SCHEDULE,
     MISSING_ASSURED_DATE,
     MISSING_SOURCE,
     STALE,
+    STALE_NO_CONTACT,
     check_directory,
     is_valid_uk_number,
     normalise_uk_number,
 )
-from knowledge.db import session_scope
-from knowledge.models import Phone, Schedule, Service
+from knowledge.store.db import session_scope
+from knowledge.store.models import Phone, Schedule, Service
 
 TODAY = dt.date(2026, 11, 25)
 

@@ -1,4 +1,4 @@
-"""Tests for knowledge.hours: the opening-hours engine.
+"""Tests for knowledge.hours.engine: the opening-hours engine.
 
 Dates used (checked against a calendar): 2026-03-06 is a Friday, 2026-03-09 a Monday. 2026 clock changes are
 Sunday 29 March (01:00 GMT -> 02:00 BST) and Sunday 25 October (02:00 BST -> 01:00 GMT). England bank holidays
@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 import holidays
 import pytest
 
-from knowledge.hours import (
+from knowledge.hours.engine import (
     DAY_CODES,
     HORIZON_DAYS,
     LONDON,

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from knowledge.db import create_schema, make_engine, session_scope
-from knowledge.exporter import export_hsds
-from knowledge.importer import ImportFileError, import_hsds, read_hsds_file
-from knowledge.models import Organization, Phone, Schedule, Service, TaxonomyTerm
+from knowledge.formats.exporter import export_hsds
+from knowledge.formats.importer import ImportFileError, import_hsds, read_hsds_file
+from knowledge.store.db import create_schema, make_engine, session_scope
+from knowledge.store.models import Organization, Phone, Schedule, Service, TaxonomyTerm
 
 FIXTURES = Path(__file__).parent / "fixtures"
 TODAY = dt.date(2026, 11, 25)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from knowledge.needs import (
+from knowledge.needs.catalogue import (
     ALCOHOL,
     CRIMINAL_JUSTICE,
     CUT_DOWN,

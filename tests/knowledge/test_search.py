@@ -10,10 +10,22 @@ from datetime import date, datetime, time
 import pytest
 from sqlalchemy import event
 
-from knowledge.areas import Area, AreaIndex
-from knowledge.bundled import load_bundled
-from knowledge.hours import LONDON
-from knowledge.models import (
+from knowledge.bundled.loader import load_bundled
+from knowledge.hours.engine import LONDON
+from knowledge.needs.catalogue import (
+    ALCOHOL,
+    CUT_DOWN,
+    DRUGS,
+    FAMILY,
+    GENERAL,
+    MENTAL_HEALTH,
+    OUT_OF_HOURS,
+    YOUNG_PEOPLE,
+    Fit,
+)
+from knowledge.places.areas import Area, AreaIndex
+from knowledge.search.finder import SAFETY_NET, Person, find_service_by_name, find_services
+from knowledge.store.models import (
     Address,
     Attribute,
     Location,
@@ -25,8 +37,6 @@ from knowledge.models import (
     ServiceAtLocation,
     TaxonomyTerm,
 )
-from knowledge.needs import ALCOHOL, CUT_DOWN, DRUGS, FAMILY, GENERAL, MENTAL_HEALTH, OUT_OF_HOURS, YOUNG_PEOPLE, Fit
-from knowledge.search import SAFETY_NET, Person, find_service_by_name, find_services
 
 SUNDAY_2AM = datetime(2026, 11, 29, 2, 0, tzinfo=LONDON)
 TUESDAY_11AM = datetime(2026, 12, 1, 11, 0, tzinfo=LONDON)
@@ -436,7 +446,7 @@ def test_the_number_of_queries_does_not_grow_with_the_directory(testshire):
 
 def test_help_that_fits_only_in_general_must_fit_the_substance_named(db_session):
     """Out of prison and using heroin: a local alcohol-only service is not offered as help after prison."""
-    from knowledge.needs import CRIMINAL_JUSTICE
+    from knowledge.needs.catalogue import CRIMINAL_JUSTICE
 
     for service_id, name, description in (
         ("alcohol-only", "Riverton Alcohol Advice", "Advice sessions for people who want help with drinking."),

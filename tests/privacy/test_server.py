@@ -15,8 +15,7 @@ import pytest
 import sqlalchemy as sa
 from twilio.request_validator import RequestValidator
 
-from tests.support.server import TWILIO_AUTH_TOKEN
-from tests.support.server import Conversation
+from tests.support.server import TWILIO_AUTH_TOKEN, Conversation
 
 pytestmark = pytest.mark.slow
 

@@ -6,7 +6,6 @@ never train. The server runs with SIGNPOST_CLOCK_OVERRIDE=1 so each message can 
 from __future__ import annotations
 
 import json
-import os
 import socket
 import subprocess
 import sys

@@ -26,11 +26,10 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
-from sanic import Sanic, response  # noqa: E402
-from sanic.request import Request  # noqa: E402
-
 from rasa.core.channels.channel import UserMessage, register  # noqa: E402
 from rasa.server import configure_cors  # noqa: E402
+from sanic import Sanic, response  # noqa: E402
+from sanic.request import Request  # noqa: E402
 
 from channels.rest import MetadataRestInput  # noqa: E402
 from channels.widget import WidgetInput  # noqa: E402

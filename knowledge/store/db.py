@@ -14,10 +14,10 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine, create_engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from knowledge.models import Base
+from knowledge.store.models import Base
 
 #: Where the directory lives when SIGNPOST_DATABASE_URL is not set: a SQLite file in the project's var/.
-DEFAULT_SQLITE_PATH = Path(__file__).resolve().parent.parent / "var" / "signpost.db"
+DEFAULT_SQLITE_PATH = Path(__file__).resolve().parents[2] / "var" / "signpost.db"
 
 
 def database_url() -> str:

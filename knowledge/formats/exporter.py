@@ -13,14 +13,13 @@ from typing import Any, Dict, List, Optional
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from knowledge.models import (
+from knowledge.store.models import (
     Attribute,
     Location,
     Organization,
     Phone,
     Schedule,
     Service,
-    ServiceArea,
     ServiceAtLocation,
     Taxonomy,
     TaxonomyTerm,

@@ -31,14 +31,15 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Sequence, Tuple
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from knowledge.check import is_valid_uk_number
-from knowledge.hours import DAY_CODES, HoursError, parse_byday, parse_clock
-from knowledge.models import (
+from knowledge.hours.engine import DAY_CODES, HoursError, parse_byday, parse_clock
+from knowledge.quality.check import is_valid_uk_number
+from knowledge.store.models import (
     PHONE_TYPES,
     SERVICE_STATUSES,
     Address,
@@ -53,7 +54,6 @@ from knowledge.models import (
     Taxonomy,
     TaxonomyTerm,
 )
-from zoneinfo import ZoneInfo
 
 LONDON = ZoneInfo("Europe/London")
 

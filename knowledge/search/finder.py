@@ -33,18 +33,8 @@ from typing import Sequence
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from knowledge.areas import Area, AreaIndex, postcode_district
-from knowledge.hours import LONDON, HoursError, OpeningStatus, WeeklyHours, opening_status
-from knowledge.models import (
-    Address,
-    Attribute,
-    Location,
-    Schedule,
-    Service,
-    ServiceArea,
-    ServiceAtLocation,
-)
-from knowledge.needs import (
+from knowledge.hours.engine import LONDON, HoursError, OpeningStatus, WeeklyHours, opening_status
+from knowledge.needs.catalogue import (
     FAMILY,
     GENERAL,
     MENTAL_HEALTH,
@@ -54,6 +44,16 @@ from knowledge.needs import (
     need_for_substance,
     normalise_text,
     service_fit,
+)
+from knowledge.places.areas import Area, AreaIndex, postcode_district
+from knowledge.store.models import (
+    Address,
+    Attribute,
+    Location,
+    Schedule,
+    Service,
+    ServiceArea,
+    ServiceAtLocation,
 )
 
 __all__ = [
@@ -827,7 +827,7 @@ _NAME_FILLER = frozenset({"the", "a", "an", "of", "to", "and", "for", "uk", "eng
 def _token_matches(query_token: str, name_token: str) -> bool:
     if query_token == name_token:
         return True
-    from knowledge.areas import edit_distance  # local import keeps the module graph one-way at import time
+    from knowledge.places.areas import edit_distance  # local import keeps the module graph one-way at import time
 
     allowed = 0 if len(name_token) < 5 else (1 if len(name_token) < 8 else 2)
     return allowed > 0 and query_token[:1] == name_token[:1] and edit_distance(query_token, name_token, allowed) <= allowed
@@ -863,7 +863,7 @@ def find_service_by_name(
     rows = session.execute(
         _active(select(Service.id, Service.name, Service.alternate_name, Service.organization_id))
     ).all()
-    from knowledge.models import Organization
+    from knowledge.store.models import Organization
 
     org_names = dict(session.execute(select(Organization.id, Organization.name)).all())
     scored: list[tuple[float, str, str]] = []

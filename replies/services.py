@@ -7,11 +7,11 @@ than a year ago carry a warning to check first.
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import datetime
 from typing import Sequence
 
-from knowledge.hours import LONDON, describe_status
-from knowledge.search import SAFETY_NET, Contact, Match, SearchResult
+from knowledge.hours.engine import LONDON, describe_status
+from knowledge.search.finder import SAFETY_NET, Contact, Match, SearchResult
 
 __all__ = ["describe_match", "describe_result", "OPEN_DOOR", "SMS_LENGTH", "ACKNOWLEDGE_FAMILY"]
 

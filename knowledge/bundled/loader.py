@@ -20,7 +20,7 @@ from typing import List, Tuple
 
 from sqlalchemy.orm import Session
 
-from knowledge.importer import ImportReport, import_hsds, read_hsds_file
+from knowledge.formats.importer import ImportReport, import_hsds, read_hsds_file
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 NATIONAL_FILE = DATA_DIR / "national.json"

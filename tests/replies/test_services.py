@@ -5,13 +5,13 @@ from datetime import date, datetime, time
 
 import pytest
 
-from knowledge.areas import Area
-from knowledge.bundled import load_bundled
-from knowledge.describe import ACKNOWLEDGE_FAMILY, OPEN_DOOR, SMS_LENGTH, describe_match, describe_result
-from knowledge.hours import LONDON, OpeningStatus
-from knowledge.models import Address, Location, Organization, Phone, Schedule, Service, ServiceAtLocation
-from knowledge.needs import ALCOHOL, FAMILY
-from knowledge.search import Contact, Match, Person, find_services
+from knowledge.bundled.loader import load_bundled
+from knowledge.hours.engine import LONDON, OpeningStatus
+from knowledge.needs.catalogue import ALCOHOL, FAMILY
+from knowledge.places.areas import Area
+from knowledge.search.finder import Contact, Match, Person, find_services
+from knowledge.store.models import Address, Location, Organization, Phone, Schedule, Service, ServiceAtLocation
+from replies.services import ACKNOWLEDGE_FAMILY, OPEN_DOOR, SMS_LENGTH, describe_match, describe_result
 
 SUNDAY_2AM = datetime(2026, 11, 29, 2, 0, tzinfo=LONDON)
 TUESDAY_11AM = datetime(2026, 12, 1, 11, 0, tzinfo=LONDON)

@@ -1,7 +1,7 @@
 """Where the person is: recognise a town, county, service area or postcode in whatever they typed.
 
 The places come from the directory itself (address cities, counties, service-area names, the postcode districts
-of service addresses) plus the small bundled gazetteer (:func:`knowledge.bundled.load_places`). So a council that
+of service addresses) plus the small bundled gazetteer (:func:`knowledge.bundled.loader.load_places`). So a council that
 imports its own directory is understood at once, without retraining the language model.
 
 People type "in cheltnam", "WR1 2AB", "wr12ab", "near leicster pls". Matching forgives case, punctuation,
@@ -26,8 +26,8 @@ from typing import Iterable, Sequence
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from knowledge.models import Address, Service, ServiceArea
-from knowledge.needs import normalise_text
+from knowledge.needs.catalogue import normalise_text
+from knowledge.store.models import Address, Service, ServiceArea
 
 __all__ = [
     "Area",
@@ -174,7 +174,7 @@ def directory_fingerprint(session: Session) -> str:
 def _load_gazetteer() -> list:
     """The bundled gazetteer of towns; empty if the bundled module is not available."""
     try:
-        from knowledge.bundled import load_places
+        from knowledge.bundled.loader import load_places
     except ImportError:  # pragma: no cover - only while the bundled data is being written
         return []
     try:

@@ -16,8 +16,8 @@ from typing import Iterable, List
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from knowledge.hours import HoursError, parse_byday
-from knowledge.models import Schedule, Service, ServiceAtLocation
+from knowledge.hours.engine import HoursError, parse_byday
+from knowledge.store.models import Schedule, Service, ServiceAtLocation
 
 #: Problem kinds. ``STALE`` is the only one a caller may reasonably choose to tolerate.
 #: ``STALE_NO_CONTACT`` is an old record that shows no contact facts at all (the bundled seed organisations): it

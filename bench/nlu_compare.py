@@ -182,7 +182,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     machine = print_header("NLU: our pipeline vs Rasa 3.6 default, on tests/nlu_holdout", [sys.argv[0], *(argv or sys.argv[1:])])
 
-    from bot.cli import ensure_spacy_model  # noqa: PLC0415
+    from bot.cli.training import ensure_spacy_model  # noqa: PLC0415
 
     ensure_spacy_model()  # our pipeline loads it from build/
     workdir = Path(tempfile.mkdtemp(prefix="signpost-nlu-compare-"))

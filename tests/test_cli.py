@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from bot import cli, settings
+from bot import settings
+from bot.cli.serve import _credentials_for
+from bot.cli.training import training_fingerprint
 from tests.channels.fake_telegram_api import FakeTelegramApi
 
 FIXTURES = Path(__file__).resolve().parent / "knowledge" / "fixtures"
@@ -65,18 +67,18 @@ def test_check_passes_on_the_bundled_data_and_fails_on_a_stale_record_with_conta
 
 
 def test_training_is_reused_only_while_its_inputs_are_unchanged(tmp_path, monkeypatch):
-    fingerprint = cli.training_fingerprint()
-    assert fingerprint == cli.training_fingerprint()
+    fingerprint = training_fingerprint()
+    assert fingerprint == training_fingerprint()
     changed = tmp_path / "data"
     monkeypatch.setattr(settings, "DATA", changed)
     (changed / "nlu").mkdir(parents=True)
     (changed / "nlu" / "extra.yml").write_text('version: "3.1"\nnlu: []\n')
-    assert cli.training_fingerprint() != fingerprint
+    assert training_fingerprint() != fingerprint
 
 
 def test_run_switches_on_sms_and_telegram_only_when_configured():
-    plain = cli._credentials_for({}).read_text()
-    both = cli._credentials_for({
+    plain = _credentials_for({}).read_text()
+    both = _credentials_for({
         "TWILIO_ACCOUNT_SID": "AC1", "TWILIO_AUTH_TOKEN": "twilio-secret-value",
         "TELEGRAM_TOKEN": "1:telegram-token-value", "TELEGRAM_WEBHOOK_SECRET": "telegram-secret-value",
     }).read_text()

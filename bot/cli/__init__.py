@@ -1,0 +1,37 @@
+"""The `signpost` command: load the directory, train the assistant and run it.
+
+    signpost kb init [--reset]            create the schema and load the bundled directory
+    signpost kb import FILE [--source S] [--checked YYYY-MM-DD]
+    signpost kb export FILE               write the directory as HSDS 3.0 JSON
+    signpost kb check [--max-age-days N]  fail when a record is unsourced, unreadable or out of date
+    signpost train [--force]              train when the data changed, otherwise reuse the model
+    signpost run [--port N] [--actions-port M] [--debug]
+    signpost purge                        delete conversations older than the retention period
+    signpost telegram set-webhook URL
+
+Rasa is imported only by the commands that need it (it takes seconds to import), and is run as child
+processes for `train` and `run`. Each command group lives in a module of its own in this package and adds itself
+to the parser with ``register``; a new command is a new module listed in ``COMMAND_MODULES``.
+"""
+from __future__ import annotations
+
+import argparse
+from typing import Sequence
+
+from bot.cli import kb, privacy, serve, telegram, training
+
+#: Each module adds its sub-commands to the parser, in the order `signpost --help` lists them.
+COMMAND_MODULES = (kb, training, serve, privacy, telegram)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="signpost", description=__doc__.split("\n\n")[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    for module in COMMAND_MODULES:
+        module.register(commands)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.handler(args)

@@ -10,6 +10,11 @@ say is added as plainly named local extensions:
 - ``Schedule.closes_on_bank_holidays``: HSDS has no bank-holiday concept, English services often close on them.
 - ``Service.is_national``: a service for all of England (a helpline), offered wherever the person is.
 - ``Service.is_crisis_line``: answers at any hour for people in crisis; offered first out of hours.
+- ``Service.id_scope``: which feed the record came from. Ids are unique within a feed, not across councils, so
+  a council's records are stored as ``<scope>:<original id>`` (and their nested objects under the service's id)
+  and exported with their original ids again. The bundled directory has no scope (``None``).
+
+Ids are up to :data:`ID_LENGTH` characters so that a scope plus a feed's own UUID fits.
 
 All schedule times are wall-clock Europe/London (HSDS would use a numeric UTC offset, which cannot follow
 summer time); the importer converts.
@@ -43,6 +48,9 @@ SERVICE_STATUSES = ("active", "inactive", "defunct", "temporarily closed")
 #: HSDS/ORUK phone.type values (RFC 6350 list). ``text`` is an SMS line.
 PHONE_TYPES = ("voice", "text", "fax", "cell", "video", "pager", "textphone")
 
+#: Length of every id column: room for a feed scope, a service id and a nested object's own id.
+ID_LENGTH = 255
+
 
 def new_id() -> str:
     return str(uuid.uuid4())
@@ -55,7 +63,7 @@ def utcnow() -> dt.datetime:
 class Organization(Base):
     __tablename__ = "organization"
 
-    id = Column(String(64), primary_key=True, default=new_id)
+    id = Column(String(ID_LENGTH), primary_key=True, default=new_id)
     name = Column(String(255), nullable=False)
     alternate_name = Column(String(255))
     description = Column(Text, nullable=False, default="")
@@ -76,8 +84,8 @@ class Organization(Base):
 class Service(Base):
     __tablename__ = "service"
 
-    id = Column(String(64), primary_key=True, default=new_id)
-    organization_id = Column(String(64), ForeignKey("organization.id", ondelete="CASCADE"), index=True)
+    id = Column(String(ID_LENGTH), primary_key=True, default=new_id)
+    organization_id = Column(String(ID_LENGTH), ForeignKey("organization.id", ondelete="CASCADE"), index=True)
     name = Column(String(255), nullable=False)
     alternate_name = Column(String(255))
     description = Column(Text, nullable=False, default="")
@@ -99,6 +107,8 @@ class Service(Base):
     source_url = Column(String(500))
     is_national = Column(Boolean, nullable=False, default=False)
     is_crisis_line = Column(Boolean, nullable=False, default=False)
+    #: The feed this record came from (see module docstring); ``None`` for the bundled directory.
+    id_scope = Column(String(64), index=True)
 
     organization: Optional[Organization] = relationship("Organization", back_populates="services")
     phones: List["Phone"] = relationship(
@@ -119,6 +129,12 @@ class Service(Base):
     attributes: List["Attribute"] = relationship(
         "Attribute", back_populates="service", cascade="all, delete-orphan"
     )
+    languages: List["Language"] = relationship(
+        "Language", back_populates="service", cascade="all, delete-orphan"
+    )
+    cost_options: List["CostOption"] = relationship(
+        "CostOption", back_populates="service", cascade="all, delete-orphan"
+    )
 
     @property
     def taxonomy_terms(self) -> List["TaxonomyTerm"]:
@@ -131,8 +147,8 @@ class Service(Base):
 class Location(Base):
     __tablename__ = "location"
 
-    id = Column(String(64), primary_key=True, default=new_id)
-    organization_id = Column(String(64), ForeignKey("organization.id", ondelete="CASCADE"), index=True)
+    id = Column(String(ID_LENGTH), primary_key=True, default=new_id)
+    organization_id = Column(String(ID_LENGTH), ForeignKey("organization.id", ondelete="CASCADE"), index=True)
     location_type = Column(String(16), nullable=False, default="physical")  # physical, postal, virtual
     name = Column(String(255))
     description = Column(Text)
@@ -152,8 +168,8 @@ class Location(Base):
 class Address(Base):
     __tablename__ = "address"
 
-    id = Column(String(64), primary_key=True, default=new_id)
-    location_id = Column(String(64), ForeignKey("location.id", ondelete="CASCADE"), nullable=False, index=True)
+    id = Column(String(ID_LENGTH), primary_key=True, default=new_id)
+    location_id = Column(String(ID_LENGTH), ForeignKey("location.id", ondelete="CASCADE"), nullable=False, index=True)
     attention = Column(String(255))
     address_1 = Column(String(255), nullable=False)
     address_2 = Column(String(255))
@@ -171,9 +187,9 @@ class ServiceAtLocation(Base):
     __tablename__ = "service_at_location"
     __table_args__ = (UniqueConstraint("service_id", "location_id"),)
 
-    id = Column(String(64), primary_key=True, default=new_id)
-    service_id = Column(String(64), ForeignKey("service.id", ondelete="CASCADE"), nullable=False, index=True)
-    location_id = Column(String(64), ForeignKey("location.id", ondelete="CASCADE"), nullable=False, index=True)
+    id = Column(String(ID_LENGTH), primary_key=True, default=new_id)
+    service_id = Column(String(ID_LENGTH), ForeignKey("service.id", ondelete="CASCADE"), nullable=False, index=True)
+    location_id = Column(String(ID_LENGTH), ForeignKey("location.id", ondelete="CASCADE"), nullable=False, index=True)
     description = Column(Text)
 
     service: Service = relationship("Service", back_populates="service_at_locations")
@@ -186,9 +202,9 @@ class ServiceAtLocation(Base):
 class Phone(Base):
     __tablename__ = "phone"
 
-    id = Column(String(64), primary_key=True, default=new_id)
-    service_id = Column(String(64), ForeignKey("service.id", ondelete="CASCADE"), index=True)
-    location_id = Column(String(64), ForeignKey("location.id", ondelete="CASCADE"))
+    id = Column(String(ID_LENGTH), primary_key=True, default=new_id)
+    service_id = Column(String(ID_LENGTH), ForeignKey("service.id", ondelete="CASCADE"), index=True)
+    location_id = Column(String(ID_LENGTH), ForeignKey("location.id", ondelete="CASCADE"))
     number = Column(String(64), nullable=False)
     extension = Column(String(16))
     type = Column(String(16), nullable=False, default="voice")
@@ -208,11 +224,10 @@ class Schedule(Base):
 
     __tablename__ = "schedule"
 
-    id = Column(String(64), primary_key=True, default=new_id)
-    service_id = Column(String(64), ForeignKey("service.id", ondelete="CASCADE"), index=True)
-    location_id = Column(String(64), ForeignKey("location.id", ondelete="CASCADE"))
-    service_at_location_id = Column(
-        String(64), ForeignKey("service_at_location.id", ondelete="CASCADE"), index=True
+    id = Column(String(ID_LENGTH), primary_key=True, default=new_id)
+    service_id = Column(String(ID_LENGTH), ForeignKey("service.id", ondelete="CASCADE"), index=True)
+    location_id = Column(String(ID_LENGTH), ForeignKey("location.id", ondelete="CASCADE"))
+    service_at_location_id = Column(String(ID_LENGTH), ForeignKey("service_at_location.id", ondelete="CASCADE"), index=True
     )
     valid_from = Column(Date)
     valid_to = Column(Date)
@@ -221,6 +236,8 @@ class Schedule(Base):
     freq = Column(String(8), nullable=False, default="WEEKLY")
     interval = Column(Integer, nullable=False, default=1)
     byday = Column(String(64))
+    #: Days of the month (``"1,15"``, ``"-1"`` = last day), for freq MONTHLY.
+    bymonthday = Column(String(64))
     opens_at = Column(Time)
     closes_at = Column(Time)
     description = Column(Text)
@@ -238,8 +255,8 @@ class Schedule(Base):
 class ServiceArea(Base):
     __tablename__ = "service_area"
 
-    id = Column(String(64), primary_key=True, default=new_id)
-    service_id = Column(String(64), ForeignKey("service.id", ondelete="CASCADE"), nullable=False, index=True)
+    id = Column(String(ID_LENGTH), primary_key=True, default=new_id)
+    service_id = Column(String(ID_LENGTH), ForeignKey("service.id", ondelete="CASCADE"), nullable=False, index=True)
     name = Column(String(255), nullable=False)
     description = Column(Text)
     extent = Column(Text)
@@ -252,7 +269,7 @@ class ServiceArea(Base):
 class Taxonomy(Base):
     __tablename__ = "taxonomy"
 
-    id = Column(String(64), primary_key=True, default=new_id)
+    id = Column(String(ID_LENGTH), primary_key=True, default=new_id)
     name = Column(String(255), nullable=False)
     description = Column(Text, nullable=False, default="")
     uri = Column(String(500))
@@ -262,13 +279,13 @@ class Taxonomy(Base):
 class TaxonomyTerm(Base):
     __tablename__ = "taxonomy_term"
 
-    id = Column(String(64), primary_key=True, default=new_id)
+    id = Column(String(ID_LENGTH), primary_key=True, default=new_id)
     code = Column(String(128))
     name = Column(String(255), nullable=False)
     description = Column(Text, nullable=False, default="")
-    parent_id = Column(String(64), ForeignKey("taxonomy_term.id", ondelete="SET NULL"))
+    parent_id = Column(String(ID_LENGTH), ForeignKey("taxonomy_term.id", ondelete="SET NULL"))
     taxonomy = Column(String(255))
-    taxonomy_id = Column(String(64), ForeignKey("taxonomy.id", ondelete="SET NULL"))
+    taxonomy_id = Column(String(ID_LENGTH), ForeignKey("taxonomy.id", ondelete="SET NULL"))
     term_uri = Column(String(500))
 
 
@@ -277,14 +294,44 @@ class Attribute(Base):
 
     __tablename__ = "attribute"
 
-    id = Column(String(64), primary_key=True, default=new_id)
-    link_id = Column(String(64), ForeignKey("service.id", ondelete="CASCADE"), nullable=False, index=True)
+    id = Column(String(ID_LENGTH), primary_key=True, default=new_id)
+    link_id = Column(String(ID_LENGTH), ForeignKey("service.id", ondelete="CASCADE"), nullable=False, index=True)
     link_type = Column(String(64))
     link_entity = Column(String(64), nullable=False, default="service")
-    taxonomy_term_id = Column(
-        String(64), ForeignKey("taxonomy_term.id", ondelete="CASCADE"), nullable=False
+    taxonomy_term_id = Column(String(ID_LENGTH), ForeignKey("taxonomy_term.id", ondelete="CASCADE"), nullable=False
     )
     value = Column(Text)
 
     service: Service = relationship("Service", back_populates="attributes")
     taxonomy_term: TaxonomyTerm = relationship("TaxonomyTerm")
+
+
+class Language(Base):
+    """HSDS 3.0 ``language``: a language the service is offered in."""
+
+    __tablename__ = "language"
+
+    id = Column(String(ID_LENGTH), primary_key=True, default=new_id)
+    service_id = Column(String(ID_LENGTH), ForeignKey("service.id", ondelete="CASCADE"), nullable=False, index=True)
+    name = Column(String(128))
+    code = Column(String(16))
+    note = Column(Text)
+
+    service: Service = relationship("Service", back_populates="languages")
+
+
+class CostOption(Base):
+    """HSDS 3.0 ``cost_option``: what using the service costs (ORUK 1.0 ``cost_options`` too)."""
+
+    __tablename__ = "cost_option"
+
+    id = Column(String(ID_LENGTH), primary_key=True, default=new_id)
+    service_id = Column(String(ID_LENGTH), ForeignKey("service.id", ondelete="CASCADE"), nullable=False, index=True)
+    valid_from = Column(Date)
+    valid_to = Column(Date)
+    option = Column(Text)
+    currency = Column(String(3))
+    amount = Column(Float)
+    amount_description = Column(Text)
+
+    service: Service = relationship("Service", back_populates="cost_options")

@@ -14,7 +14,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 PYTHON310 ?= $(shell for p in python3.10 $$HOME/.pyenv/versions/3.10*/bin/python3.10 /usr/local/bin/python3.10 /usr/bin/python3.10; do \
 	$$p -c 'import sys; sys.exit(sys.version_info[:2] != (3, 10))' >/dev/null 2>&1 && { echo $$p; break; }; done)
 
-.PHONY: help setup run test lint kb model browser-deps bench clean
+.PHONY: help setup run test lint kb model browser-deps proxy-deps bench clean
 
 help:
 	@echo "make run   - set up, load the directory, train if stale, start signpost (chat page on :5005/webhooks/widget/)"
@@ -46,17 +46,24 @@ browser-deps:
 	@if [ -f package-lock.json ] && command -v npm >/dev/null 2>&1; then \
 		test -d node_modules/axe-core || npm ci --silent --no-audit --no-fund; fi
 
+# A real reverse proxy (Debian's nginx) for the production fault test (tests/production/) and the load bench.
+proxy-deps:
+	@command -v nginx >/dev/null 2>&1 || test -x /usr/sbin/nginx || { \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light >/dev/null; \
+		else echo "nginx not installed and cannot apt-get it: the production fault test will be skipped"; fi; }
+
 run: kb model
 	$(BIN)/signpost run
 
 lint: setup
 	$(BIN)/ruff check .
 
-test: lint kb model browser-deps
+test: lint kb model browser-deps proxy-deps
 	$(BIN)/signpost kb check
 	$(BIN)/pytest
 
-bench: kb model
+bench: kb model proxy-deps
 	$(BIN)/python bench/run_all.py
 
 clean:

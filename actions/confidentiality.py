@@ -11,7 +11,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.conversation import known_age
+from actions.conversation import known_writer_age
 from actions.privacy import add_privacy_notice
 
 PRIVATE = (
@@ -37,7 +37,7 @@ class ActionConfidentiality(Action):
     ) -> List[EventType]:
         dispatcher.utter_message(text=PRIVATE)
         dispatcher.utter_message(text=EXCEPTION)
-        age = known_age(tracker)
+        age = known_writer_age(tracker)
         if age is not None and age < 18:
             dispatcher.utter_message(text=YOUNG_PERSON)
         dispatcher.utter_message(text=ABOUT_US)

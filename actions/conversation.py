@@ -10,6 +10,8 @@ from typing import Any, Dict, Optional
 
 from rasa_sdk import Tracker
 
+from actions.people import read_message
+
 #: Answers that mean "don't narrow it to a place".
 ANYWHERE = "anywhere"
 _SKIP_WORDS = {
@@ -17,13 +19,6 @@ _SKIP_WORDS = {
     "rather not say", "id rather not say", "i'd rather not say", "dont want to say", "don't want to say",
     "prefer not to say", "none", "nowhere", "england", "uk", "national",
 }
-
-_AGE_PATTERNS = (
-    re.compile(r"\b(?:i'?m|i am|im|am|aged|age)\s+(\d{1,2})\b"),
-    re.compile(r"\b(\d{1,2})\s*(?:yrs?|years?)(?:\s*old)?\b"),
-    re.compile(r"^\s*(\d{1,2})\s*$"),
-)
-
 
 def message_metadata(tracker: Tracker) -> Dict[str, Any]:
     metadata = tracker.latest_message.get("metadata") or {}
@@ -47,20 +42,33 @@ def is_skip_answer(text: str) -> bool:
 
 
 def age_from_text(text: str) -> Optional[int]:
-    """An age a person states about themselves ("im 15", "16 yrs old", a bare "17"), if plausible."""
-    lowered = text.lower()
-    for pattern in _AGE_PATTERNS:
-        found = pattern.search(lowered)
-        if found:
-            age = int(found.group(1))
-            if 8 <= age <= 99:
-                return age
-    return None
+    """The age the writer states about themselves ("im 15", "16 yrs old", a bare "17"), if plausible.
+
+    Durations are never ages: "im 10 days sober" and "been drinking for 15 years" give None.
+    """
+    return read_message(text).writer_age
 
 
-def known_age(tracker: Tracker) -> Optional[int]:
-    value = tracker.get_slot("age")
+def _slot_age(tracker: Tracker, slot: str) -> Optional[int]:
+    value = tracker.get_slot(slot)
     try:
         return int(float(value)) if value is not None else None
     except (TypeError, ValueError):
         return None
+
+
+def known_age(tracker: Tracker) -> Optional[int]:
+    """The age of the person who needs help: the writer, or the person they write about."""
+    return _slot_age(tracker, "age")
+
+
+def known_writer_age(tracker: Tracker) -> Optional[int]:
+    """The writer's own age, whoever the help is for ("im 14 and my mum drinks" gives 14).
+
+    When the writer asks for themselves and stated no age of their own, the age of the person who needs help is
+    theirs too.
+    """
+    writer_age = _slot_age(tracker, "writer_age")
+    if writer_age is None and (tracker.get_slot("for_whom") or "self") == "self":
+        return known_age(tracker)
+    return writer_age

@@ -7,12 +7,16 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.conversation import age_from_text, latest_entity, latest_text, message_metadata
+from actions.conversation import latest_entity, latest_text, message_metadata
 from actions.directory import DirectoryUnavailable, area_index, directory_session
-from knowledge.needs.catalogue import need_for_intent
+from actions.open_now import asks_open_now, need_intent_in
+from actions.people import WhoIsWriting, read_message
+from knowledge.needs.catalogue import need_for_intent, need_for_substance
 
 #: Intents where the person is asking about someone else's drinking or drug use.
 _ABOUT_SOMEONE_ELSE = {"worried_about_someone"}
+#: Intents about support for the family member themselves.
+_FAMILY = {"family_support"}
 #: Intents that only add a detail (a place, an age) to the need already noted.
 _DETAIL_ONLY = {"inform"}
 
@@ -27,20 +31,26 @@ class ActionNoteNeed(Action):
         intent = (tracker.latest_message.get("intent") or {}).get("name") or ""
         events: List[EventType] = []
 
+        text = latest_text(tracker)
+        said = read_message(text)
+        whose_use = said.whose_use or self._whose_use_by_intent(tracker, intent)
+        wants_open_now = intent == "whats_open_now" or asks_open_now(text)
+
         if intent not in _DETAIL_ONLY or tracker.get_slot("need") is None:
             substance = latest_entity(tracker, "substance") or tracker.get_slot("substance")
+            if intent == "whats_open_now":
+                intent = need_intent_in(text) or intent  # "what's open tonight for needles": needles, open now
             need = need_for_intent(intent, substance=substance)
+            if said.whose_use == "self" and intent in _ABOUT_SOMEONE_ELSE | _FAMILY:
+                need = need_for_substance(substance or text)  # "since my wife died i drink": their own drinking
             events.append(SlotSet("need", need.code))
-        if intent in _ABOUT_SOMEONE_ELSE or latest_entity(tracker, "relationship"):
-            events.append(SlotSet("for_whom", "someone_else"))
+        if whose_use is not None:
+            events.append(SlotSet("for_whom", whose_use))
         elif intent not in _DETAIL_ONLY and tracker.get_slot("for_whom") is None:
             events.append(SlotSet("for_whom", "self"))
-
-        text = latest_text(tracker)
-        if tracker.get_slot("age") is None and intent in {"young_person", "inform"}:
-            age = age_from_text(text)
-            if age is not None:
-                events.append(SlotSet("age", float(age)))
+        events += self._people(tracker, said, whose_use)
+        if wants_open_now:
+            events.append(SlotSet("wants_open_now", True))
 
         try:
             area_name = self._area_from_message(tracker, text)
@@ -49,6 +59,28 @@ class ActionNoteNeed(Action):
         if area_name:
             events.append(SlotSet("area", area_name))
             events.append(SlotSet("area_unrecognised", None))
+        return events
+
+    @staticmethod
+    def _whose_use_by_intent(tracker: Tracker, intent: str) -> str | None:
+        if intent in _ABOUT_SOMEONE_ELSE or latest_entity(tracker, "relationship"):
+            return "someone_else"
+        return None
+
+    @staticmethod
+    def _people(tracker: Tracker, said: WhoIsWriting, whose_use: str | None) -> List[EventType]:
+        """The writer's age, the age of the person who needs help, and whose use it is (relationship)."""
+        events: List[EventType] = []
+        if said.writer_age is not None:
+            events.append(SlotSet("writer_age", float(said.writer_age)))
+        for_whom = whose_use or tracker.get_slot("for_whom") or "self"
+        age_of_person = said.writer_age if for_whom == "self" else said.other_age
+        if age_of_person is not None:
+            events.append(SlotSet("age", float(age_of_person)))
+        if said.subject_relationship:
+            events.append(SlotSet("relationship", said.subject_relationship))
+        elif whose_use == "self":
+            events.append(SlotSet("relationship", None))  # a wife who died is not the one drinking
         return events
 
     @staticmethod

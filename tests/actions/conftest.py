@@ -12,7 +12,8 @@ from actions import directory
 from knowledge.bundled.loader import load_bundled
 from knowledge.store.db import create_schema, make_engine, session_scope
 
-SLOTS = ("need", "area", "area_unrecognised", "relationship", "substance", "age", "for_whom",
+SLOTS = ("need", "area", "area_unrecognised", "relationship", "substance", "age", "writer_age", "for_whom",
+         "wants_open_now",
          "service_name", "requested_slot")
 
 

@@ -11,8 +11,10 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.conversation import latest_entity
+from actions.clock import now_for
+from actions.conversation import latest_entity, message_metadata
 from actions.privacy import add_privacy_notice
+from insight.recorder import record_crisis
 from safety.crisis import CrisisType
 from safety.guidance import emergency_guidance
 
@@ -27,6 +29,7 @@ class ActionEmergency(Action):
         crisis_type = _crisis_type(latest_entity(tracker, "crisis_type"))
         for text in emergency_guidance(crisis_type):
             dispatcher.utter_message(text=text)
+        record_crisis(crisis_type, now_for(message_metadata(tracker)), tracker.get_latest_input_channel())
         # The privacy notice (first time only) comes after the guidance, never before it.
         events: List[EventType] = add_privacy_notice(dispatcher, tracker)
         if tracker.active_loop.get("name"):

@@ -11,6 +11,7 @@ from actions.clock import now_for
 from actions.conversation import ANYWHERE, known_age, message_metadata
 from actions.directory import DirectoryUnavailable, area_index, directory_session
 from actions.privacy import add_privacy_notice, notice_is_due
+from insight.recorder import record_answer
 from knowledge.needs.catalogue import need_by_code
 from knowledge.places.areas import Area
 from knowledge.search.finder import Person, find_services
@@ -37,6 +38,7 @@ class ActionFindServices(Action):
                 area = self._area(session, tracker)
                 result = find_services(session, need=need, area=area, now=now, person=person)
                 messages = describe_result(result)
+            record_answer(result, tracker.get_latest_input_channel())  # anonymous counts; never delays the reply
         except DirectoryUnavailable:
             messages = describe_unavailable(now)
         if notice_is_due(tracker) and messages[-1] == OPEN_DOOR:

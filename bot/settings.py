@@ -50,6 +50,22 @@ def retention_hours() -> float:
     return hours
 
 
+#: How long anonymous signpost events (insight/) are kept, in days: two years, so a financial year can be set
+#: beside the one before. They hold no text or ids; README "For commissioners".
+INSIGHT_RETENTION_DAYS_ENV = "SIGNPOST_INSIGHT_RETENTION_DAYS"
+DEFAULT_INSIGHT_RETENTION_DAYS = 731
+
+
+def insight_retention_days() -> int:
+    """SIGNPOST_INSIGHT_RETENTION_DAYS as a whole number of days, at least 1 (default 731)."""
+    raw = os.environ.get(INSIGHT_RETENTION_DAYS_ENV, "").strip()
+    if not raw:
+        return DEFAULT_INSIGHT_RETENTION_DAYS
+    if not raw.isdigit() or int(raw) < 1:
+        raise ValueError(f"{INSIGHT_RETENTION_DAYS_ENV} must be a whole number of days (1 or more), not {raw!r}")
+    return int(raw)
+
+
 def rasa_environment() -> dict[str, str]:
     """The environment Rasa runs in: no telemetry (no network), our packages importable."""
     env = dict(os.environ)

@@ -28,12 +28,20 @@ DEFAULT_TRACKER_DB = VAR_DIR / "conversations.db"
 #: How long a conversation is kept after its last message, in hours (README "Privacy" says why 24).
 RETENTION_HOURS_ENV = "SIGNPOST_RETENTION_HOURS"
 DEFAULT_RETENTION_HOURS = 24.0
+#: Shared Redis for conversation locks (bot/lock_store.py) and channel state (channels/dedup.py). Set it, and the
+#: same SIGNPOST_TRACKER_URL, on every server: servers given the same two values are one service.
+REDIS_URL_ENV = "SIGNPOST_REDIS_URL"
 
 
 def tracker_url() -> str:
     """The conversation store's URL: SIGNPOST_TRACKER_URL, or SQLite in var/conversations.db."""
     configured = os.environ.get(TRACKER_URL_ENV, "").strip()
     return configured or f"sqlite:///{DEFAULT_TRACKER_DB}"
+
+
+def redis_url() -> str:
+    """SIGNPOST_REDIS_URL, or "" when this is a single server with no shared Redis."""
+    return os.environ.get(REDIS_URL_ENV, "").strip()
 
 
 def retention_hours() -> float:

@@ -21,6 +21,8 @@ from bot.cli.common import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
 #: The conversation store: it reads SIGNPOST_TRACKER_URL / SIGNPOST_RETENTION_HOURS itself (bot/settings.py),
 #: so a database password stays in the environment and never reaches the temporary endpoints file.
 TRACKER_STORE_ENDPOINT = "tracker_store:\n  type: bot.tracker_store.PrivateSQLTrackerStore\n"
+#: Conversation locks: in Redis when SIGNPOST_REDIS_URL is set (safe across servers), else in this process.
+LOCK_STORE_ENDPOINT = "lock_store:\n  type: bot.lock_store.AtomicRedisLockStore\n"
 
 
 def _endpoints_for(actions_port: int) -> Path:
@@ -35,6 +37,8 @@ def _endpoints_for(actions_port: int) -> Path:
     ).replace(f"127.0.0.1:{settings.DEFAULT_ACTIONS_PORT}", f"127.0.0.1:{actions_port}")
     if not any(line.startswith("tracker_store:") for line in text.splitlines()):
         text = text.rstrip() + "\n" + TRACKER_STORE_ENDPOINT
+    if not any(line.startswith("lock_store:") for line in text.splitlines()):
+        text = text.rstrip() + "\n" + LOCK_STORE_ENDPOINT
     handle = tempfile.NamedTemporaryFile(
         "w", suffix=".yml", prefix="signpost-endpoints-", delete=False, encoding="utf-8"
     )

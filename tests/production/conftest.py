@@ -1,0 +1,73 @@
+"""Fixtures for the production set-up tests: the real Redis and PostgreSQL on this machine.
+
+Other people's tests use the same Redis and PostgreSQL at the same time, so every run gets its own Redis key
+prefix and its own PostgreSQL schema, and removes them afterwards. A missing service skips the test, except under
+``CI=true`` where it fails (a production test that silently does not run proves nothing).
+"""
+from __future__ import annotations
+
+import os
+import uuid
+from typing import Iterator
+
+import pytest
+import sqlalchemy as sa
+
+REDIS_URL = "redis://127.0.0.1:6379/0"
+PG_URL = "postgresql://postgres@127.0.0.1:5432/test"
+
+
+def unavailable(what: str, error: Exception) -> None:
+    """Skip, or fail under CI=true, when a service the test needs is not running."""
+    reason = f"{what} not reachable: {type(error).__name__}: {str(error).strip()[:200]}"
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(reason)
+    pytest.skip(reason)
+
+
+@pytest.fixture
+def redis_prefix() -> Iterator[str]:
+    """A key prefix of this test's own on the local Redis; every key under it is deleted afterwards."""
+    import redis
+
+    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2)
+    try:
+        client.ping()
+    except Exception as error:  # noqa: BLE001 - any failure means "not available here"
+        unavailable("Redis at 127.0.0.1:6379", error)
+    prefix = f"signpost-test-{uuid.uuid4().hex[:12]}:"
+    try:
+        yield prefix
+    finally:
+        for key in client.scan_iter(match=prefix + "*", count=500):
+            client.delete(key)
+        client.close()
+
+
+def redis_keys(prefix: str) -> list[bytes]:
+    import redis
+
+    client = redis.Redis.from_url(REDIS_URL)
+    try:
+        return list(client.scan_iter(match=prefix + "*", count=500))
+    finally:
+        client.close()
+
+
+@pytest.fixture
+def pg_schema_url() -> Iterator[str]:
+    """An SQLAlchemy URL for a fresh schema of this test's own on the local PostgreSQL, dropped afterwards."""
+    schema = f"signpost_prod_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(PG_URL, future=True)
+    try:
+        with admin.begin() as connection:
+            connection.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    except Exception as error:  # noqa: BLE001
+        admin.dispose()
+        unavailable("PostgreSQL at 127.0.0.1:5432", error)
+    try:
+        yield f"{PG_URL}?options=-csearch_path%3D{schema}"
+    finally:
+        with admin.begin() as connection:
+            connection.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()

@@ -8,6 +8,7 @@
     signpost run [--port N] [--actions-port M] [--debug]
     signpost purge                        delete conversations older than the retention period
     signpost telegram set-webhook URL
+    signpost referrals deliver [--once]   send call-back requests from the outbox
 
 Rasa is imported only by the commands that need it (it takes seconds to import), and is run as child
 processes for `train` and `run`. Each command group lives in a module of its own in this package and adds itself
@@ -18,10 +19,10 @@ from __future__ import annotations
 import argparse
 from typing import Sequence
 
-from bot.cli import kb, privacy, serve, telegram, training
+from bot.cli import kb, privacy, referrals, serve, telegram, training
 
 #: Each module adds its sub-commands to the parser, in the order `signpost --help` lists them.
-COMMAND_MODULES = (kb, training, serve, privacy, telegram)
+COMMAND_MODULES = (kb, training, serve, privacy, telegram, referrals)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,0 +1,40 @@
+"""The outbox table. Its own metadata, so it can live in the directory's database or a separate one.
+
+In the clear: only what scheduling needs (when to try next, how many tries, who holds it now) and the random
+reference the person was given. Who the person is, their number and the service they chose are in ``sealed``.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Column, DateTime, Integer, LargeBinary, String
+from sqlalchemy.orm import declarative_base
+
+OutboxBase = declarative_base()
+
+#: Waiting to be delivered (or being delivered, while ``lease_until`` is in the future).
+PENDING = "pending"
+#: Every try failed: the council's admin address is to be told (and it is deleted once they are).
+TELL_ADMIN = "tell_admin"
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+
+
+class OutboxEntry(OutboxBase):
+    __tablename__ = "referral_outbox"
+
+    id = Column(String(36), primary_key=True)
+    reference = Column(String(16), nullable=False, unique=True)
+    #: A keyed hash of the conversation (sealing.Sealer.conversation_tag), so "forget me" can cancel.
+    conversation_tag = Column(String(64), nullable=False, index=True)
+    sealed = Column(LargeBinary, nullable=False)
+    state = Column(String(16), nullable=False, default=PENDING)
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+    attempts = Column(Integer, nullable=False, default=0)
+    next_attempt_at = Column(DateTime, nullable=False, default=utcnow, index=True)
+    #: While a worker sends this entry, no other worker takes it; a worker that dies lets go when this passes.
+    lease_until = Column(DateTime)
+    #: The kind of the last failure ("SMTPConnectError", "HTTP 500"): never personal data.
+    last_error = Column(String(120))

@@ -173,7 +173,7 @@ SPECS: tuple[Spec, ...] = (
     Spec("shelter", "St Aidan's Night Shelter", "St Aidan's Trust",
          "Emergency beds for people sleeping rough, every night from 8pm. Hot food. People who drink are "
          "welcome.",
-         town="Brackenford", taxonomy=("Night shelter", "Homelessness"), hours=((EVERY_DAY, "20:00", "08:00"),),
+         town="Brackenford", areas=("Wendmoor",), taxonomy=("Night shelter", "Homelessness"), hours=((EVERY_DAY, "20:00", "08:00"),),
          phone=_n(170), min_age=18, group="rough_sleepers", open_bank_holidays=True),
     Spec("streets", "Wendmoor Street Outreach", "St Aidan's Trust",
          "Outreach workers who go out early each morning to people sleeping rough and help them into a bed "
@@ -192,7 +192,7 @@ SPECS: tuple[Spec, ...] = (
     # --- Peer support ------------------------------------------------------------------------------------------
     Spec("cafe", "The Lantern Recovery Café", "Lantern Recovery Community",
          "A recovery café run by people in recovery: peer support, a friendly drop-in and mutual aid meetings.",
-         town="Dunmere", taxonomy=("Recovery community", "Peer support"),
+         town="Dunmere", areas=("Wendmoor",), taxonomy=("Recovery community", "Peer support"),
          hours=(("FR", "17:00", "21:00"), ("SA,SU", "11:00", "15:00")), phone=_n(180),
          open_bank_holidays=True),
     Spec("peer_calderwick", "Calderwick Recovery Group", "Lantern Recovery Community",

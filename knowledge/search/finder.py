@@ -63,6 +63,7 @@ __all__ = [
     "SearchResult",
     "find_services",
     "find_service_by_name",
+    "services_by_id",
     "SAFETY_NET",
 ]
 
@@ -889,4 +890,25 @@ def find_service_by_name(
         service = services[service_id]
         c = _Candidate(service=service, fit=Fit.NONE, status=opening_status(_rules(service), now))
         matches.append(c.match(None))
+    return matches
+
+
+def services_by_id(session: Session, ids: Sequence[str], *, now: datetime) -> list[Match]:
+    """The active services with these ids, in the order given (ids no longer active are left out).
+
+    For answers about services already offered in this conversation (a plan to keep, a call-back): the
+    conversation keeps only ids, and every fact is read fresh from the directory.
+    """
+    now = _require_aware(now)
+    wanted = list(dict.fromkeys(ids))
+    if not wanted:
+        return []
+    rows = session.execute(_active(select(Service)).where(Service.id.in_(wanted)).options(*_EAGER)).scalars().unique()
+    services = {service.id: service for service in rows}
+    matches = []
+    for service_id in wanted:
+        service = services.get(service_id)
+        if service is not None:
+            c = _Candidate(service=service, fit=Fit.NONE, status=opening_status(_rules(service), now))
+            matches.append(c.match(None))
     return matches

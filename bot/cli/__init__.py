@@ -4,6 +4,7 @@
     signpost kb import FILE [--source S] [--checked YYYY-MM-DD]
     signpost kb export FILE               write the directory as HSDS 3.0 JSON
     signpost kb check [--max-age-days N]  fail when a record is unsourced, unreadable or out of date
+    signpost kb sync URL                  bring the directory in line with a council's live ORUK/HSDS API
     signpost train [--force]              train when the data changed, otherwise reuse the model
     signpost run [--port N] [--actions-port M] [--debug]
     signpost purge                        delete conversations older than the retention period
@@ -19,10 +20,10 @@ from __future__ import annotations
 import argparse
 from typing import Sequence
 
-from bot.cli import kb, privacy, referrals, serve, telegram, training
+from bot.cli import kb, privacy, referrals, serve, sync, telegram, training
 
 #: Each module adds its sub-commands to the parser, in the order `signpost --help` lists them.
-COMMAND_MODULES = (kb, training, serve, privacy, telegram, referrals)
+COMMAND_MODULES = (kb, sync, training, serve, privacy, telegram, referrals)
 
 
 def build_parser() -> argparse.ArgumentParser:

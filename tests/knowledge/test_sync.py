@@ -1,0 +1,303 @@
+"""`signpost kb sync`: a live ORUK/HSDS API read whole, then written in one transaction, or not at all.
+
+The API is a local server (tests/knowledge/feed_server.py) serving the real samples in
+shared/directory-samples/ as paged ``/services`` and ``/services/{id}``, with faults injected per request.
+"""
+from __future__ import annotations
+
+import copy
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from knowledge.formats.exporter import export_hsds
+from knowledge.formats.importer import import_hsds
+from knowledge.store.db import create_schema, make_engine, session_scope
+from knowledge.store.models import Service
+from knowledge.sync.apply import EmptyFeedError
+from knowledge.sync.client import ClientSettings, FeedClient, FeedError
+from knowledge.sync.feed import read_feed
+from knowledge.sync.runner import default_source, sync_directory
+from tests.knowledge.feed_server import Feed, FeedServer
+
+PROJECT = Path(__file__).resolve().parents[2]
+SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "directory-samples"
+
+#: Fast and patient enough for a local server: short pauses so fault tests take a second, not minutes.
+FAST = ClientSettings(timeout=0.5, retries=2, backoff=0.01, min_interval=0.0)
+
+
+def sample(name: str):
+    return json.loads((SAMPLES / name).read_text(encoding="utf-8-sig"))
+
+
+@pytest.fixture(scope="module")
+def bristol() -> list:
+    return sample("oruk1-bristol-council-services.json")
+
+
+@pytest.fixture(scope="module")
+def clean(bristol) -> list:
+    """Bristol records with a name and an id of their own (the feed's few broken ones are tested elsewhere)."""
+    counts: dict = {}
+    for record in bristol:
+        counts[record.get("id")] = counts.get(record.get("id"), 0) + 1
+    return [r for r in bristol if (r.get("name") or "").strip() and counts[r.get("id")] == 1]
+
+
+@pytest.fixture
+def server():
+    feed_server = FeedServer(timeout_sleep=1.2).start()
+    yield feed_server
+    feed_server.stop()
+
+
+def directory_snapshot(engine) -> list:
+    with session_scope(engine) as session:
+        return export_hsds(session)
+
+
+def status_of(engine, service_id: str) -> str | None:
+    with session_scope(engine) as session:
+        return session.scalar(select(Service.status).where(Service.id == service_id))
+
+
+# --- Reading a whole feed -----------------------------------------------------------------------------------------
+
+
+def test_bristol_feed_is_read_page_by_page_and_each_shallow_service_in_full(server, bristol):
+    server.add_feed("bristol", Feed(records=bristol, style="oruk1"))
+    with FeedClient(FAST) as client:
+        read = read_feed(client, server.url("bristol"), per_page=100)
+        requests_made = client.requests_made
+    assert read.pages == 9  # 819 services, 100 a page
+    assert len(read.records) == len(bristol) == read.declared_total
+    # Bristol's list records have no child arrays: each is fetched again from /services/{id}.
+    assert read.details_fetched == len(bristol)
+    assert requests_made == 9 + len(bristol)
+    assert sum(1 for path in server.requests if "/services/" in path) == len(bristol)
+
+
+def test_oruk3_and_hsds3_list_pages_are_completed_from_services_id(server):
+    for name, page_file, full_file in (
+        ("oruk3", "oruk3-service-list-page.json", "oruk3-service-full.json"),
+        ("hsds3", "hsds3-service-list-page.json", "hsds3-service-full.json"),
+    ):
+        listed, full = sample(page_file)["contents"], sample(full_file)
+        server.add_feed(name, Feed(records=listed, style="oruk3", details={full["id"]: full}))
+        with FeedClient(FAST) as client:
+            read = read_feed(client, server.url(name) + "/services")
+        assert read.pages == 1 and read.details_fetched == 1
+        assert read.records == [full], name  # the list's one-to-one fields replaced by the full record
+
+
+def test_outpost_pages_with_nested_records_are_not_fetched_again(server):
+    content = sample("outpost-buckinghamshire-services-page.json")["content"]
+    server.add_feed("bucks", Feed(records=content, style="oruk1"))
+    with FeedClient(FAST) as client:
+        read = read_feed(client, server.url("bucks"), per_page=7)
+    assert read.pages == 3 and read.details_fetched == 0
+    assert [r["id"] for r in read.records] == [r["id"] for r in content]
+
+
+def test_a_feed_counting_pages_from_zero_is_read_from_its_first_page(server, bristol):
+    records = bristol[:30]
+
+    server.add_feed("zero", Feed(records=records, style="oruk1"))
+    original = server._httpd.RequestHandlerClass.do_GET
+
+    def zero_based(handler):  # page=N on this server means the (N+1)th page, Spring's default
+        if "/zero/services?" in handler.path:
+            number = int(handler.path.split("page=")[1].split("&")[0])
+            handler.path = handler.path.replace(f"page={number}", f"page={number + 1}", 1)
+        return original(handler)
+
+    server._httpd.RequestHandlerClass.do_GET = zero_based
+    with FeedClient(FAST) as client:
+        read = read_feed(client, server.url("zero"), per_page=10, details="never")
+    assert [r["id"] for r in read.records] == [r["id"] for r in records]
+
+
+# --- Politeness ---------------------------------------------------------------------------------------------------
+
+
+def test_requests_are_spaced_and_retries_back_off(server, bristol):
+    server.add_feed("bristol", Feed(records=bristol[:20], style="oruk1"))
+    server.fail("bristol", page=2, kind="500", times=2)
+    pauses: list[float] = []
+    settings = ClientSettings(timeout=2, retries=3, backoff=0.05, min_interval=0.02)
+    with FeedClient(settings, sleep=lambda s: (pauses.append(round(s, 3)), __import__("time").sleep(s))) as client:
+        read = read_feed(client, server.url("bristol"), per_page=10, details="never")
+    assert len(read.records) == 20
+    backoffs = [p for p in pauses if p >= 0.05]
+    assert backoffs == [0.05, 0.1]  # doubling after each server error on page 2
+    assert all(0 < p <= 0.02 for p in pauses if p < 0.05)  # the rate limit kept the other requests apart
+
+
+# --- Writing: added, changed, withdrawn -------------------------------------------------------------------------
+
+
+def test_sync_writes_what_a_file_import_of_the_same_records_writes(server, bristol, tmp_path):
+    server.add_feed("bristol", Feed(records=bristol, style="oruk1"))
+    synced = make_engine(f"sqlite:///{tmp_path / 'synced.db'}")
+    imported = make_engine(f"sqlite:///{tmp_path / 'imported.db'}")
+    for engine in (synced, imported):
+        create_schema(engine)
+    outcome = sync_directory(synced, server.url("bristol"), settings=FAST, source="Bristol feed")
+    with session_scope(imported) as session:
+        report = import_hsds(session, copy.deepcopy(bristol), source="Bristol feed")
+    assert sorted(outcome.summary.added) == sorted(report.created) and report.created
+    assert outcome.summary.rejected == report.rejected
+    assert outcome.summary.changed == [] and outcome.summary.withdrawn == []
+    strip = lambda services: [{k: v for k, v in s.items() if k != "last_modified"} for s in services]  # noqa: E731
+    assert strip(directory_snapshot(synced)) == strip(directory_snapshot(imported))
+
+    again = sync_directory(synced, server.url("bristol"), settings=FAST, source="Bristol feed")
+    assert again.summary.added == again.summary.changed == again.summary.withdrawn == []
+    assert sorted(again.summary.unchanged) == sorted(report.created)
+    for engine in (synced, imported):
+        engine.dispose()
+
+
+def test_services_gone_from_the_feed_are_withdrawn_not_deleted_and_come_back(server, clean, engine):
+    records = copy.deepcopy(clean[:40])
+    server.add_feed("council", Feed(records=records, style="oruk1"))
+    first = sync_directory(engine, server.url("council"), settings=FAST)
+    assert len(first.summary.added) == 40
+
+    gone = [records.pop(5), records.pop(10)]
+    records[0]["description"] = "Now also open on Saturday mornings."
+    second = sync_directory(engine, server.url("council"), settings=FAST)
+    assert sorted(second.summary.withdrawn) == sorted(str(r["id"]) for r in gone)
+    assert second.summary.changed == [str(records[0]["id"])]
+    assert len(second.summary.unchanged) == 37 and second.summary.added == []
+    assert [status_of(engine, str(r["id"])) for r in gone] == ["inactive", "inactive"]
+    with session_scope(engine) as session:
+        assert session.query(Service).filter(Service.source == default_source(server.url("council"))).count() == 40
+
+    records.append(gone[0])
+    third = sync_directory(engine, server.url("council"), settings=FAST)
+    assert third.summary.changed == [str(gone[0]["id"])]  # listed again: active again
+    assert status_of(engine, str(gone[0]["id"])) == "active"
+    assert third.summary.withdrawn == []  # the other one stays withdrawn, not withdrawn twice
+
+
+def test_other_sources_are_never_withdrawn(server, bristol, sqlite_engine):
+    with session_scope(sqlite_engine) as session:
+        import_hsds(session, copy.deepcopy(bristol[100:103]), source="A file the council imported")
+    server.add_feed("council", Feed(records=bristol[:5], style="oruk1"))
+    outcome = sync_directory(sqlite_engine, server.url("council"), settings=FAST)
+    assert outcome.summary.withdrawn == []
+    assert {status_of(sqlite_engine, str(r["id"])) for r in bristol[100:103]} == {"active"}
+
+
+def test_an_empty_feed_changes_nothing(server, bristol, sqlite_engine):
+    server.add_feed("council", Feed(records=bristol[:5], style="oruk1"))
+    sync_directory(sqlite_engine, server.url("council"), settings=FAST)
+    before = directory_snapshot(sqlite_engine)
+    server.feeds["council"].records = []
+    with pytest.raises(EmptyFeedError, match="listed no services"):
+        sync_directory(sqlite_engine, server.url("council"), settings=FAST)
+    assert directory_snapshot(sqlite_engine) == before
+
+
+# --- Faults: each leaves the directory as it was and says what happened --------------------------------------------
+
+FAULT_CASES = {
+    "500s on a page": (dict(page=3, kind="500", times=3), r"page 3 of the service list: the server answered HTTP 500 \(tried 3 times\)"),
+    "timeouts": (dict(page=2, kind="timeout", times=3), r"page 2 of the service list: no answer within 0\.5 seconds"),
+    "truncated JSON": (dict(service="__third__", kind="truncated", times=3), r"service .+: the answer is not complete JSON"),
+    "a page that vanishes": (dict(page=4, kind="vanish"), r"page 4 .*not found \(HTTP 404\).*said it had 4 pages, so it changed"),
+}
+
+
+@pytest.mark.parametrize("case", FAULT_CASES, ids=list(FAULT_CASES))
+def test_a_failed_sync_changes_nothing_and_says_why(server, bristol, engine, case):
+    fault, message = FAULT_CASES[case]
+    records = copy.deepcopy(bristol[:40])
+    server.add_feed("council", Feed(records=records, style="oruk1"))
+    sync_directory(engine, server.url("council"), settings=FAST, per_page=10)
+    before = directory_snapshot(engine)
+
+    # The council's next version: one service changed, one gone, one new; then the read fails.
+    records[0]["description"] = "Changed in the feed that fails."
+    records.pop(1)
+    records.append(copy.deepcopy(bristol[50]))
+    fault = dict(fault)
+    if fault.get("service") == "__third__":
+        fault["service"] = str(records[2]["id"])
+    server.fail("council", **fault)
+    with pytest.raises(FeedError, match=message):
+        sync_directory(engine, server.url("council"), settings=FAST, per_page=10)
+    assert directory_snapshot(engine) == before
+
+
+def test_a_feed_that_shrinks_while_being_read_changes_nothing(server, bristol, sqlite_engine):
+    records = copy.deepcopy(bristol[:40])
+    feed = Feed(records=records, style="oruk3")
+    server.add_feed("council", feed)
+    sync_directory(sqlite_engine, server.url("council"), settings=FAST, per_page=10)
+    before = directory_snapshot(sqlite_engine)
+
+    def drop_ten_after_page_one(number: int) -> None:
+        if number == 1:
+            del feed.records[25:]  # pages 3 and 4 are gone by the time we ask for them
+
+    feed.after_page = drop_ten_after_page_one
+    with pytest.raises(FeedError, match="changed while it was being read"):
+        sync_directory(sqlite_engine, server.url("council"), settings=FAST, per_page=10)
+    assert directory_snapshot(sqlite_engine) == before
+
+
+def test_a_server_error_that_passes_is_retried_and_the_sync_completes(server, bristol, sqlite_engine):
+    server.add_feed("council", Feed(records=bristol[:30], style="oruk1"))
+    server.fail("council", page=2, kind="500", times=2)
+    server.fail("council", service=str(bristol[7]["id"]), kind="truncated", times=1)
+    outcome = sync_directory(sqlite_engine, server.url("council"), settings=FAST, per_page=10)
+    assert len(outcome.summary.added) + len(outcome.summary.rejected) == 30
+    assert outcome.requests == 3 + 30 + 3  # 3 pages, 30 services, 3 retries
+
+
+# --- The command ----------------------------------------------------------------------------------------------------
+
+
+def run_cli(*args: str, database: Path) -> subprocess.CompletedProcess:
+    env = dict(os.environ, SIGNPOST_DATABASE_URL=f"sqlite:///{database}")
+    return subprocess.run(
+        [sys.executable, "-m", "bot.cli", "kb", "sync", *args], cwd=PROJECT, env=env,
+        capture_output=True, text=True, timeout=120,
+    )
+
+
+def test_kb_sync_command_prints_a_summary_and_fails_safely(server, bristol, tmp_path):
+    records = copy.deepcopy(bristol[:25])  # Bristol's first record has no name: the summary names it
+    assert not (records[0].get("name") or "").strip()
+    server.add_feed("council", Feed(records=records, style="oruk1"))
+    database = tmp_path / "directory.db"
+    done = run_cli(server.url("council"), "--rate", "1000", "--source", "Anytown feed", database=database)
+    assert done.returncode == 1, done.stderr  # a rejected record is a problem to act on
+    assert "24 added, 0 changed, 0 unchanged, 0 withdrawn, 1 rejected" in done.stdout
+    assert f"rejected {records[0]['id']}:" in done.stdout
+    assert "services in full" in done.stderr  # the progress bar
+
+    withdrawn = records.pop(1)
+    server.fail("council", page=1, kind="500", times=10)
+    failed = run_cli(server.url("council"), "--rate", "1000", "--retries", "1", "--no-progress",
+                     "--source", "Anytown feed", database=database)
+    assert failed.returncode == 3
+    assert "Sync failed, nothing was changed: page 1 of the service list: the server answered HTTP 500" in failed.stderr
+    engine = make_engine(f"sqlite:///{database}")
+    assert status_of(engine, str(withdrawn["id"])) == "active"
+
+    server.faults.clear()
+    again = run_cli(server.url("council"), "--rate", "1000", "--no-progress", "--source", "Anytown feed",
+                    database=database)
+    assert "0 added, 0 changed, 23 unchanged, 1 withdrawn, 1 rejected" in again.stdout
+    assert f"withdrawn (no longer in the feed, now inactive): {withdrawn['id']}" in again.stdout
+    assert status_of(engine, str(withdrawn["id"])) == "inactive"
+    engine.dispose()

@@ -48,6 +48,7 @@ class CrisisType(str, Enum):
     SELF_HARM = "self_harm"
     VIOLENCE = "violence"
     CHILD_AT_RISK = "child_at_risk"
+    WITHDRAWAL = "withdrawal"
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,7 @@ PRIORITY: tuple[CrisisType, ...] = (
     CrisisType.NOT_BREATHING,
     CrisisType.UNCONSCIOUS,
     CrisisType.SEIZURE,
+    CrisisType.WITHDRAWAL,
     CrisisType.OVERDOSE,
     CrisisType.POISONING,
     CrisisType.VIOLENCE,
@@ -272,6 +274,11 @@ _GUARDS: tuple[str, ...] = (
     r"\b(?:scared|worried|worry|worries|afraid|frightened|terrified|fear|fears|panicking|concerned|anxious)\b(?: that)?(?: \w+){0,2} (?:will|ll|hell|shell|theyll|hed|shed|is going to|going to|might|could|may|would|d) (?:\w+ ){0,2}(?:overdose|od|die|end up dead|have a (?:seizure|fit)|fit|collapse|be found dead)\b(?: one day| someday| some day)?",
     r"\b(?:will|would|could|can|might|does|do) (?:i|he|she|they|you|stopping|it|drinking|withdrawal|stopping drinking) (?:\w+ ){0,2}(?:have|get|cause|give|lead to) (?:a |an )?(?:seizure|seizures|fit|fits|dts|withdrawal fits?)\b",
     r"\b(?:cause|causes|causing|lead to|leads to|give you|gives you) (?:a |an )?(?:seizures?|fits|dts)\b",
+    r"\b(?:can|could|do|does|will|would|might) (?:you|i|u|people|someone|he|she|they|withdrawal|stopping|it) (?:\w+ ){0,3}(?:get|have|cause|give|make (?:you|u|people|someone)) (?:the |a |an )?(?:dts|fits?|seizures?|see things|hear things|hallucinat\w*|confused|shaking)\b",
+    # Wanting to try again is a plan, not something happening now.
+    r"\b(?:stop|quit|give up|detox|get sober|get clean) (?:drinking |using |the drink |the booze )?again\b",
+    # Wanting a safe or women-only space is a need, not danger: "i dont feel safe in mixed groups".
+    r"\b(?:dont|do not|never|wouldnt|dont really) feel (?:safe|comfortable|ok|okay) (?:in|at|going to|around|with|among|near) (?:mixed |big |large |the |a |any |some |other )?(?:groups?|meetings?|aa|na|ca|men|male|blokes|lads|crowds?|public|services?|places|spaces|rooms?|sessions?|clinics?|hospitals?|rehabs?|people|strangers)\b(?: (?:on my own|alone|with men|full of men))?",
     r"\b(?:groups?|charity|charities|services?|support|meetings?|forum|forums|classes|course) (?:for|about) (?:\w+ ){0,2}(?:self harm|self harming|suicide|suicidal|overdose)\b",
     r"\b(?:people|those|anyone|young people|teens|teenagers|someone|others|somebody) who (?:have |has |had |)(?:self harm|self harms|self harmed|are suicidal|is suicidal|feel suicidal|feels suicidal|overdose|overdosed|overdoses|attempted suicide)\b",
     r"\bhow (?:do|does|would|should|can) (?:you|u|people|one|a person|someone) (?:treat|help|deal with|respond to|manage|handle|reverse|stop|survive) (?:an |a |someone (?:with|having|who has) (?:an |a )?)?(?:overdoses?|od|seizures?|fits?|alcohol poisoning|poisoning|someone who)\b",
@@ -540,7 +547,7 @@ _RULES: tuple[tuple[str, CrisisType, str], ...] = (
     ("suicidal.no_point", CrisisType.SUICIDAL,
      r"\bno (?:point|reason|purpose)(?: \w+){0,3} (?:living|keep living|live|be alive|keep going|go on|going on|carrying on|being alive|being here|life|in life|to life|in anything|to anything|anymore|any more|existing|me being here|keeping going)\b|\bnothing (?:left )?to live for\b|\b(?:whats|what is|dont see|cant see|see no) (?:the )?point (?:of|in|to) (?:living|life|anything|going on|carrying on|it all|being here|being alive|me|existing|any of it)\b|\b(?:give|giving|given|gave) up on (?:life|living|everything|myself)\b|\b(?:done|finished) with (?:life|living|everything|it all)\b|\b(?:tired|sick) of (?:living|being alive|life|existing)\b"),
     ("suicidal.cant_go_on", CrisisType.SUICIDAL,
-     r"\b(?:cant|couldnt|cannot|can not) (?:go on|carry on|keep going|do this|take (?:it|this|any more|anymore)|cope|live like this|keep living|handle (?:it|this|life))(?: like this)?(?: (?:anymore|any more|no more|much longer))\b|\b(?:cant|cannot) (?:go on|carry on|keep going)\b(?! (?:with|like this with|because|cos|if|until|till|and (?:on|on)))|\b(?:cant|cannot) do (?:this|it) (?:anymore|any more|no more)\b|\b(?:im|i am|feel like|feel) (?:such )?a burden\b|\bburden (?:to|on) (?:everyone|my family|them|you all|my kids)\b"),
+     r"\b(?:cant|couldnt|cannot|can not) (?:go on|carry on|keep going|do this|take (?:it|this|any more|anymore)|live like this|keep living|handle (?:it|this|life))(?: like this)?(?: (?:anymore|any more|no more|much longer))\b|\b(?:cant|cannot) (?:go on|carry on|keep going)\b(?! (?:with|like this with|because|cos|if|until|till|and (?:on|on)))|\b(?:cant|cannot) do (?:this|it) (?:anymore|any more|no more)\b|\b(?:im|i am|feel like|feel) (?:such )?a burden\b|\bburden (?:to|on) (?:everyone|my family|them|you all|my kids)\b"),
     ("suicidal.method", CrisisType.SUICIDAL,
      r"\bjump(?:ing|ed)? (?:off|in front|from)\b|\b(?:going to|about to|ready to|want to|gonna) jump\b(?= \||$| now| tonight| off| from| in front)|\b(?:in front of|under) (?:a |the )?(?:train|bus|car|lorry|truck)\b|\boff (?:a |the )?(?:bridge|cliff|roof|building|multi storey|car park)\b|\b(?:standing|sat|sitting|stood|im) (?:on|at) (?:the |a )?(?:edge|ledge|bridge|roof|cliff|top of (?:a|the) (?:building|car park|multi storey)|railway line|train tracks|tracks)\b|\b(?:going to|gonna|planning to|plan to|want to|about to|thinking of|thinking about|ready to) (?:take|taking|swallow|swallowing|neck|necking|down) (?:all|every|a whole|the whole|loads|everything|an overdose)\b|\b(?:slit|slitting|slash|slashing) (?:my|his|her) (?:wrists?|throat)\b|\b(?:a |the )?rope (?:ready|around|round)\b|\b(?:this is|saying|say) goodbye\b(?! to)|\bgoodbye (?:forever|everyone|world|all)\b|\b(?:wrote|written|writing|write) (?:a |my )?(?:note|letter|goodbye|last letter|will)\b|\b(?:last|final) (?:message|text|goodbye|words)\b|\bstockpil(?:e|ed|ing|ling)\b|\b(?:got|have|ive got|bought|found|tied|ive bought) (?:a |the )?(?:rope|noose)\b|\bnoose\b|\b(?:pills|tablets|meds|rope|blade|razor|knife) (?:are |is )?(?:ready|lined up|counted out|all out in front of me)\b|\b(?:got|have|ive got|collected|saved|saving) (?:\w+ ){0,2}(?:pills|tablets|meds|rope) (?:ready|together|to do it)\b|\bsaving up (?:my |me )?(?:pills|tablets|meds)\b"),
     # --- self-harm ------------------------------------------------------------------------
@@ -590,6 +597,58 @@ _INCAPACITY_TYPES = frozenset(
         CrisisType.POISONING,
     }
 )
+
+
+# --- alcohol or benzodiazepine withdrawal ---------------------------------------------------
+# Stopping drink or benzodiazepines suddenly can bring fits and delirium tremens (confusion, seeing things),
+# which can kill. People describe it in ordinary words, not as "DTs": the rule needs a sign that they stopped
+# and a danger sign, anywhere in the message. Shakes or sweats alone ("i get the shakes until i have a drink")
+# are the everyday dependence we help with, not an emergency.
+_STOPPED_RE = re.compile(
+    r"\b(?:stopped|stopping|stop|quit|quitting|gave up|given up|giving up|came off|come off|coming off|"
+    r"cut out|ran out of|run out of|no more|without|off the|been off|not had|havent had|hasnt had|"
+    r"havent touched|hasnt touched|no)\s+(?:\w+\s+){0,2}(?:drink|drinking|booze|alcohol|bevvy|vodka|cans|"
+    r"diazepam|valium|vallies|benzos?|xanax|pregabalin|pregab|gabapentin|librium|chlordiazepoxide|lorazepam|"
+    r"clonazepam|temazepam|zopiclone|tablets|meds|medication|sleeping pills)\b"
+    r"|\b(?:detox|detoxing|detoxed|withdrawal|withdrawals|withdrawing|cold turkey|clucking)\b"
+)
+_WITHDRAWAL_DANGER_RE = re.compile(
+    r"\b(?:confused|confusion|disorientated|disoriented|not making (?:any )?sense|talking nonsense|"
+    r"talking gibberish|doesnt know where (?:he|she|they) (?:is|are)|dont know where i am|"
+    r"(?:doesnt|dont|didnt|cant) recognise|hallucinat\w*|seeing things|hearing things|hearing voices|"
+    r"seeing (?:spiders|bugs|insects|people|faces|shadows|snakes|rats|animals|stuff)|"
+    r"(?:things|people|stuff|someone|bugs|spiders) (?:that|who)? ?(?:arent|isnt|are not|is not) there|"
+    r"losing (?:my|his|her|their) mind|going mad|fits?|fitting|seizures?|convuls\w*|jerks|jerking|twitching|"
+    r"shaking (?:so bad|like mad|all over|uncontrollably|violently|really bad|so much)|"
+    r"(?:whole body|body) (?:is |keeps )?shaking|cant stop shaking|"
+    r"heart (?:is )?(?:racing|pounding|going mad|wont slow)|delirium|dts|cant stand up)\b"
+)
+# Past clauses that leave a withdrawal danger in the past ("i had fits when i stopped years ago"). Days and weeks
+# ago are not here: "stopped drinking 3 days ago, now confused" is now.
+_LONG_AGO_RE = re.compile(
+    r"\b(?:years? ago|last (?:year|time)|used to|when i was|back then|in the past|once before|previously|"
+    r"a while ago|ages ago|in (?:19|20)\d\d)\b"
+)
+
+
+# "going to have a fit" is guarded as a tantrum idiom; after stopping drink or benzos it is a fit coming.
+_FIT_COMING_RE = re.compile(
+    r"\b(?:feel like|feels like|think|scared|worried) (?:im|i am|hes|shes|he is|she is|i) (?:going to|about to|will) "
+    r"(?:have|take) (?:a |another )?(?:fit|seizure)\b"
+)
+
+
+def _withdrawal_danger(guarded: str, normalised: str) -> Optional[str]:
+    """Name of the withdrawal rule that fires, if the message says someone stopped and shows a danger sign."""
+    if not _STOPPED_RE.search(guarded):
+        return None
+    if _FIT_COMING_RE.search(normalised):
+        return "withdrawal.fit_coming"
+    for danger in _WITHDRAWAL_DANGER_RE.finditer(guarded):
+        segment = guarded.split(" | ")[_segment_index(guarded, danger.start())]
+        if not _LONG_AGO_RE.search(segment) or _URGENT_NOW_RE.search(segment):
+            return "withdrawal.danger_after_stopping"
+    return None
 
 
 @dataclass(frozen=True)
@@ -684,6 +743,9 @@ def detect_all(text: str) -> list[CrisisSignal]:
         signals[CrisisType.CHILD_AT_RISK] = CrisisSignal(CrisisType.CHILD_AT_RISK, child_rule)
     for hit in hits:
         signals.setdefault(hit.crisis_type, CrisisSignal(hit.crisis_type, hit.rule))
+    withdrawal_rule = _withdrawal_danger(guarded, normalised)
+    if withdrawal_rule:
+        signals.setdefault(CrisisType.WITHDRAWAL, CrisisSignal(CrisisType.WITHDRAWAL, withdrawal_rule))
     return [signals[t] for t in PRIORITY if t in signals]
 
 

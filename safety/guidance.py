@@ -59,6 +59,13 @@ _GUIDANCE: dict[CrisisType, tuple[str, ...]] = {
         "When the shaking stops, roll them on their side and stay with them. Seizures when "
         "someone stops drinking can be very serious, so let 999 know about any drinking.",
     ),
+    CrisisType.WITHDRAWAL: (
+        "Call 999 now.",
+        "Stopping drink or tablets like diazepam suddenly can cause fits and severe confusion. "
+        "This needs a doctor straight away.",
+        "Tell them when the drinking or tablets stopped and what is happening now.",
+        "Don't stay alone. Ask someone to be with you, or stay with them, until help arrives.",
+    ),
     CrisisType.SUICIDAL: (
         "If you might act on these thoughts, call 999 now.",
         "I'm really glad you told me. You don't have to go through this on your own.",

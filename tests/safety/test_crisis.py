@@ -26,6 +26,12 @@ MUST_CATCH: list[tuple[str, CrisisType]] = [
     ("lips are blue", CrisisType.NOT_BREATHING),
     ("blue lips", CrisisType.NOT_BREATHING),
     ("i cant find a pulse", CrisisType.NOT_BREATHING),
+    # Withdrawal danger in ordinary words (issue 8).
+    ("stopped drinking 3 days ago, now confused, sweating, seeing things", CrisisType.WITHDRAWAL),
+    ("came off the booze cold turkey and im hallucinating", CrisisType.WITHDRAWAL),
+    ("stopped my diazepam suddenly and now im shaking and seeing things", CrisisType.WITHDRAWAL),
+    ("ran out of my valium and feel like im going to have a fit", CrisisType.WITHDRAWAL),
+    ("my husband stopped drinking and now hes fitting", CrisisType.SEIZURE),
     ("hes not waking up", CrisisType.UNCONSCIOUS),
     ("wont wake up", CrisisType.UNCONSCIOUS),
     ("i cant wake him", CrisisType.UNCONSCIOUS),
@@ -103,6 +109,20 @@ MUST_NOT_ALARM: list[str] = [
     "i drink a whole bottle of wine every night",
     "i had a few too many last night",
     "whats open now",
+    # A wish for a safe or women-only space is a need, not danger (issue 8).
+    "i dont feel safe in mixed groups",
+    "are there any women only groups, i dont feel safe around men",
+    "i dont feel safe going to aa on my own",
+    # Distress without danger to life keeps the normal answer (safety/distress.py adds a support line).
+    "i cant cope anymore",
+    "my husband drinks every night and i cant cope anymore. im in worcester",
+    "at the end of my rope",
+    "so low",
+    # Withdrawal questions and everyday dependence.
+    "can you get the dts from stopping drinking",
+    "i get the shakes in the morning until i have a drink",
+    "had a seizure from withdrawal years ago, want to stop again safely",
+    "im 10 days sober",
     "",
 ]
 
@@ -172,11 +192,11 @@ def _labelled(split: str):
 
 def test_labelled_set_has_enough_rows_and_hard_negatives() -> None:
     rows = load_rows()
-    negatives = [row for row in rows if row.label == "none"]
+    negatives = [row for row in rows if row.label in ("none", "distress")]
     assert len(rows) >= 250
     assert 0.4 <= len(negatives) / len(rows) <= 0.6
     assert {row.split for row in rows} == {"dev", "test"}
-    assert {row.label for row in rows} == {t.value for t in CrisisType} | {"none"}
+    assert {row.label for row in rows} == {t.value for t in CrisisType} | {"none", "distress"}
     assert LABELLED_SET.name == "crisis_labelled.tsv"
 
 

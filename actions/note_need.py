@@ -1,4 +1,7 @@
-"""action_note_need: remember what the person needs, for whom, and where, from what they already said."""
+"""action_note_need: remember what the person needs, for whom, and where, from what they already said.
+
+It also adds the one short Samaritans/Shout line when the message shows distress without danger to life.
+"""
 from __future__ import annotations
 
 from typing import Any, Dict, List, Text
@@ -12,6 +15,7 @@ from actions.directory import DirectoryUnavailable, area_index, directory_sessio
 from actions.open_now import asks_open_now, need_intent_in
 from actions.people import WhoIsWriting, read_message
 from knowledge.needs.catalogue import need_for_intent, need_for_substance
+from safety.distress import SUPPORT_LINE, is_distress
 
 #: Intents where the person is asking about someone else's drinking or drug use.
 _ABOUT_SOMEONE_ELSE = {"worried_about_someone"}
@@ -51,6 +55,11 @@ class ActionNoteNeed(Action):
         events += self._people(tracker, said, whose_use)
         if wants_open_now:
             events.append(SlotSet("wants_open_now", True))
+
+        if is_distress(text):
+            # "i cant cope anymore" without danger to life: their need is answered as usual, with one line offering
+            # someone to talk to now. Danger to life never reaches this action (the emergency rule answers it).
+            dispatcher.utter_message(text=SUPPORT_LINE)
 
         try:
             area_name = self._area_from_message(tracker, text)

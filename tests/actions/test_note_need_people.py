@@ -85,3 +85,22 @@ def test_whats_open_tonight_for_a_need_keeps_the_need():
 
 def test_a_plain_need_does_not_ask_for_open_now():
     assert "wants_open_now" not in _slots_after("i want help with my drinking", "help_alcohol")
+
+
+def test_distress_without_danger_keeps_the_need_and_adds_one_support_line():
+    messages, events = run_action(
+        ActionNoteNeed(),
+        make_tracker(
+            "my husband drinks every night and i cant cope anymore. im in worcester",
+            intent="worried_about_someone",
+            entities=[{"entity": "relationship", "value": "husband"}],
+        ),
+    )
+    assert slot_events(events)["need"] == "family"
+    lines = [m["text"] for m in messages]
+    assert len(lines) == 1 and "116 123" in lines[0] and "85258" in lines[0] and "999" not in lines[0]
+
+
+def test_a_plain_need_gets_no_support_line():
+    messages, _ = run_action(ActionNoteNeed(), make_tracker("need help with my drinking", intent="help_alcohol"))
+    assert messages == []

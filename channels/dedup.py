@@ -40,6 +40,10 @@ class KeyValueStore(Protocol):
 
     async def delete(self, key: str) -> None: ...
 
+    async def incr(self, key: str, amount: int, ttl_seconds: int) -> int:
+        """Add ``amount`` to a counter that starts at 0 and expires ``ttl_seconds`` after it was created."""
+        ...
+
 
 class InMemoryStore:
     """Process-local store: right for one process and for tests; lost on restart, not shared by replicas."""
@@ -81,6 +85,16 @@ class InMemoryStore:
     async def delete(self, key: str) -> None:
         self._items.pop(key, None)
 
+    async def incr(self, key: str, amount: int, ttl_seconds: int) -> int:
+        current = self._live(key)
+        if current is None:
+            await self.set(key, str(amount), ttl_seconds)
+            return amount
+        value, expires_at = self._items[key]
+        total = int(value) + amount
+        self._items[key] = (str(total), expires_at)
+        return total
+
 
 class RedisStore:
     """Shared store on Redis (``redis.asyncio``), namespaced so it can share a database with Rasa's stores."""
@@ -112,6 +126,15 @@ class RedisStore:
 
     async def delete(self, key: str) -> None:
         await self._client().delete(self._namespace + key)
+
+    async def incr(self, key: str, amount: int, ttl_seconds: int) -> int:
+        # One transaction: create the counter with its expiry if absent, then add. Atomic across replicas.
+        name = self._namespace + key
+        async with self._client().pipeline(transaction=True) as pipe:
+            pipe.set(name, 0, ex=ttl_seconds, nx=True)
+            pipe.incrby(name, amount)
+            _, total = await pipe.execute()
+        return int(total)
 
 
 def store_from_env() -> KeyValueStore:

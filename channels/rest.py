@@ -26,19 +26,29 @@ Metadata keys the bot uses: ``area`` (the council page's area), ``channel`` ("we
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
-from typing import Any, Awaitable, Callable, Dict, Optional, Text, Union
+import math
+import re
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
 
-import rasa.utils.endpoints
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
 from sanic import Blueprint, response
 from sanic.request import Request
-from sanic.response import HTTPResponse, ResponseStream
+from sanic.response import HTTPResponse
 
+from channels.commands import neutralise
+from channels.dedup import KeyValueStore, store_from_env
+from channels.fallback import (
+    after_silent_turn,
+    emergency_messages,
+    fallback_messages,
+    missing_emergency,
+    run_turn,
+)
 from channels.identity import pseudonymise
+from channels.limits import TOO_MANY_REQUESTS, RateLimiter, request_address, trusted_proxies_from_env
 
 logger = logging.getLogger(__name__)
 
@@ -46,6 +56,11 @@ MAX_MESSAGE_CHARS = 2000
 MAX_SENDER_CHARS = 128
 # Room for a 2000-character message of 4-byte characters, a sender id and metadata.
 MAX_BODY_BYTES = 16 * 1024
+MAX_METADATA_KEYS = 16
+MAX_METADATA_KEY_CHARS = 40
+MAX_METADATA_VALUE_CHARS = 200
+
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
 class InvalidRequest(Exception):
@@ -71,7 +86,8 @@ def parse_webhook_body(raw: Optional[bytes]) -> Dict[str, Any]:
         raise InvalidRequest(400, "Request body is not valid UTF-8.") from None
     try:
         payload = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):
+        # RecursionError: JSON nested thousands deep (e.g. in ``metadata``) is not a real client.
         raise InvalidRequest(400, "Request body is not valid JSON.") from None
     if not isinstance(payload, dict):
         raise InvalidRequest(400, "Request body must be a JSON object.")
@@ -83,20 +99,64 @@ def parse_webhook_body(raw: Optional[bytes]) -> Dict[str, Any]:
         raise InvalidRequest(
             400, f"'message' must be at most {MAX_MESSAGE_CHARS} characters."
         )
+    if not _is_unicode_text(message):
+        raise InvalidRequest(400, "'message' must be valid Unicode text.")
 
     sender = payload.get("sender")
     if not isinstance(sender, str) or not sender.strip():
         raise InvalidRequest(400, "'sender' must be a non-empty string.")
     if len(sender) > MAX_SENDER_CHARS:
         raise InvalidRequest(400, f"'sender' must be at most {MAX_SENDER_CHARS} characters.")
+    if not _is_unicode_text(sender):
+        raise InvalidRequest(400, "'sender' must be valid Unicode text.")
 
     return payload
 
 
+def _is_unicode_text(value: str) -> bool:
+    """False for strings JSON allows but UTF-8 cannot hold: a lone surrogate such as ``"\\ud800"``."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def clean_text(text: str) -> str:
+    """The message without control characters (NUL cannot be stored in PostgreSQL text): spaces instead."""
+    return _CONTROL_CHARS.sub(" ", text)
+
+
+def _clean_metadata_value(value: Any) -> Any:
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, int):
+        return value if abs(value) < 2**53 else None
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, str) and len(value) <= MAX_METADATA_VALUE_CHARS and _is_unicode_text(value):
+        return clean_text(value)
+    return None
+
+
 def metadata_from_payload(payload: Dict[str, Any]) -> Optional[Dict[str, Any]]:
-    """The ``metadata`` object of a parsed body; anything that is not an object is ignored."""
+    """The ``metadata`` object of a parsed body, flat and small; anything that is not an object is ignored.
+
+    Only short scalar values under short keys are kept (the bot reads ``area``, ``channel`` and ``now``): nested
+    objects, long strings and numbers JSON cannot round-trip are dropped, so nothing a client sends can make the
+    tracker store or a later ``json.dumps`` fail, or fill the store.
+    """
     metadata = payload.get("metadata")
-    return metadata if isinstance(metadata, dict) else None
+    if not isinstance(metadata, dict):
+        return None
+    cleaned: Dict[str, Any] = {}
+    for key, value in list(metadata.items())[:MAX_METADATA_KEYS]:
+        if not (isinstance(key, str) and key and len(key) <= MAX_METADATA_KEY_CHARS and _is_unicode_text(key)):
+            continue
+        if value is not None and _clean_metadata_value(value) is None:
+            continue
+        cleaned[key] = _clean_metadata_value(value)
+    return cleaned
 
 
 def _error(status: int, error: str) -> HTTPResponse:
@@ -104,24 +164,80 @@ def _error(status: int, error: str) -> HTTPResponse:
 
 
 class MetadataRestInput(RestInput):
-    """Rasa's REST channel with input validation, metadata and no message text in logs."""
+    """Rasa's REST channel with input validation, metadata, limits, no silent turns and no message text in logs."""
+
+    def __init__(self, store: Optional[KeyValueStore] = None) -> None:
+        self._store = store if store is not None else store_from_env()
+        self._limiter = RateLimiter.from_env(self._store)
+        self._trusted_proxies = trusted_proxies_from_env()
 
     @classmethod
     def name(cls) -> Text:
         return "rest"
 
+    @classmethod
+    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> "MetadataRestInput":
+        return cls()
+
     def get_metadata(self, request: Request) -> Optional[Dict[Text, Any]]:
-        """The JSON body's ``metadata`` object, or None when absent or not an object."""
+        """The JSON body's ``metadata`` object (cleaned), or None when absent or not an object."""
         try:
             payload = json.loads((request.body or b"").decode("utf-8"))
-        except (UnicodeDecodeError, ValueError):
+        except (UnicodeDecodeError, ValueError, RecursionError):
             return None
         return metadata_from_payload(payload) if isinstance(payload, dict) else None
+
+    async def _limited(self, request: Request, sender_id: str, text: str) -> Optional[HTTPResponse]:
+        """A 429 when this client or sender is over its limit; None to go ahead. Emergencies are never limited."""
+        if emergency_messages(text):
+            return None
+        address = request_address(request, self._trusted_proxies)
+        wait = await self._limiter.check_request(self.name(), address, sender_id)
+        if wait is None:
+            return None
+        return response.json(
+            {"error": TOO_MANY_REQUESTS, "retry_after": wait}, status=429, headers={"Retry-After": str(wait)}
+        )
+
+    async def _answer(
+        self,
+        request: Request,
+        on_new_message: Callable[[UserMessage], Awaitable[Any]],
+        text: str,
+        sender_id: str,
+        metadata: Optional[Dict[str, Any]],
+    ) -> List[Dict[str, Any]]:
+        """One turn; whatever fails, the reply holds at least one message (channels/fallback.py)."""
+        collector = CollectingOutputChannel()
+        outcome = await run_turn(
+            on_new_message(
+                UserMessage(
+                    neutralise(text),
+                    collector,
+                    sender_id,
+                    # The channel name is ours to set: a client must not pose as SMS or Telegram.
+                    input_channel=self.name(),
+                    metadata=metadata,
+                )
+            )
+        )
+        messages = collector.messages
+        said = [m.get("text") for m in messages if m.get("text")]
+        if not messages:
+            messages = [{"recipient_id": sender_id, "text": t} for t in fallback_messages(text)]
+        else:
+            first = missing_emergency(text, said)
+            messages = [{"recipient_id": sender_id, "text": t} for t in first] + messages
+        await after_silent_turn(request, sender_id, outcome, bool(collector.messages))
+        return messages
 
     def blueprint(
         self, on_new_message: Callable[[UserMessage], Awaitable[Any]]
     ) -> Blueprint:
-        """Same routes as ``RestInput`` (``/`` health and ``/webhook``), stricter handler."""
+        """Same routes as ``RestInput`` (``/`` health and ``/webhook``), stricter handler.
+
+        Rasa's ``?stream=true`` mode is not offered: a streamed turn that fails has no way to say so.
+        """
         webhook = Blueprint(f"custom_webhook_{type(self).__name__}", __name__)
 
         @webhook.route("/", methods=["GET"])
@@ -129,7 +245,7 @@ class MetadataRestInput(RestInput):
             return response.json({"status": "ok"})
 
         @webhook.route("/webhook", methods=["POST"])
-        async def receive(request: Request) -> Union[ResponseStream, HTTPResponse]:
+        async def receive(request: Request) -> HTTPResponse:
             try:
                 payload = parse_webhook_body(request.body)
             except InvalidRequest as invalid:
@@ -142,37 +258,15 @@ class MetadataRestInput(RestInput):
                 )
                 return _error(invalid.status, invalid.error)
 
-            text: str = payload["message"]
+            text = clean_text(payload["message"])
             # Never the raw client id: it is what the tracker store would keep (channels/identity.py).
             sender_id = pseudonymise(self.name(), payload["sender"])
-            metadata = metadata_from_payload(payload)
-            # The channel name is ours to set: a client must not pose as SMS or Telegram.
-            input_channel = self.name()
-
-            if rasa.utils.endpoints.bool_arg(request, "stream", default=False):
-                return response.stream(
-                    self.stream_response(
-                        on_new_message, text, sender_id, input_channel, metadata
-                    ),
-                    content_type="text/event-stream",
-                )
-
-            collector = CollectingOutputChannel()
-            try:
-                await on_new_message(
-                    UserMessage(
-                        text,
-                        collector,
-                        sender_id,
-                        input_channel=input_channel,
-                        metadata=metadata,
-                    )
-                )
-            except asyncio.CancelledError:
-                logger.error("rest.webhook.timeout")
-            except Exception as exc:  # noqa: BLE001 - the client still gets what was said
-                # The exception type only: messages and tracebacks can quote user text.
-                logger.error("rest.webhook.failure error_type=%s", type(exc).__name__)
-            return response.json(collector.messages)
+            limited = await self._limited(request, sender_id, text)
+            if limited is not None:
+                return limited
+            messages = await self._answer(
+                request, on_new_message, text, sender_id, metadata_from_payload(payload)
+            )
+            return response.json(messages)
 
         return webhook

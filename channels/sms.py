@@ -37,9 +37,19 @@ from twilio.http import HttpClient
 from twilio.request_validator import RequestValidator
 from twilio.twiml.messaging_response import MessagingResponse
 
+from channels.commands import neutralise
 from channels.dedup import DuplicateStillRunning, IdempotencyStore, KeyValueStore, store_from_env
+from channels.fallback import (
+    TurnOutcome,
+    after_silent_turn,
+    emergency_messages,
+    fallback_messages,
+    missing_emergency,
+    run_turn,
+)
 from channels.identity import pseudonymise
-from channels.render import DEFAULT_SMS_MAX_SEGMENTS, ChoiceMemory, render_sms, to_gsm7
+from channels.limits import SMS_CAP_REPLY, SmsDailyCap, sms_segments_per_day_from_env
+from channels.render import DEFAULT_SMS_MAX_SEGMENTS, ChoiceMemory, render_sms, sms_segments, to_gsm7
 
 logger = logging.getLogger(__name__)
 
@@ -62,10 +72,6 @@ HELP_REPLY = (
     "Tell me what's going on, or text STOP to stop."
 )
 OPT_IN_REPLY = "Welcome back. You can text any time. What would you like help with?"
-SORRY_REPLY = (
-    "Sorry, something went wrong on our side. If you're in danger, call 999. "
-    "Please text again in a minute."
-)
 
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
@@ -185,6 +191,7 @@ class SmsInput(InputChannel):
         self._store = store if store is not None else store_from_env()
         self._choices = ChoiceMemory(self._store)
         self._once = IdempotencyStore(self._store, prefix="sms:sid:")
+        self._daily_cap = SmsDailyCap(self._store, sms_segments_per_day_from_env())
         self._validator = RequestValidator(settings.auth_token)
         self._http_client_factory = twilio_http_client_factory
         self._rest_client: Any = None
@@ -236,11 +243,6 @@ class SmsInput(InputChannel):
             return twiml([OPT_IN_REPLY])
         return twiml([to_gsm7(HELP_REPLY)])
 
-    async def _render_and_remember(self, sender_id: str, collector: CollectingOutputChannel) -> List[str]:
-        rendered = render_sms(collector.messages, self.settings.max_segments)
-        await self._choices.remember(sender_id, rendered.choices)
-        return rendered.messages
-
     async def _process(
         self,
         on_new_message: Callable[[UserMessage], Awaitable[Any]],
@@ -274,7 +276,7 @@ class SmsInput(InputChannel):
         choice = await self._choices.resolve(sender_id, text)
         collector = CollectingOutputChannel()
         message = UserMessage(
-            text=choice.payload if choice else text,
+            text=neutralise(choice.payload if choice else text),
             output_channel=collector,
             sender_id=sender_id,
             input_channel=CHANNEL_NAME,
@@ -287,26 +289,72 @@ class SmsInput(InputChannel):
         except asyncio.TimeoutError:
             # Twilio gives up after 15 s; answer now and text the reply when the bot is done. The number lives
             # only in this task and is dropped when it ends.
-            late = asyncio.ensure_future(self._send_late_reply(turn, collector, sender_id, from_number))
+            late = asyncio.ensure_future(
+                self._send_late_reply(turn, collector, request, sender_id, from_number, text)
+            )
             self._late_replies.add(late)
             late.add_done_callback(self._late_replies.discard)
             logger.warning("sms: bot reply slower than %.0fs; will send by REST", self.settings.reply_timeout_seconds)
             return twiml([])
-        except Exception as error:  # the bot failed; the person still deserves an answer
+        except Exception as error:  # the bot failed; the person still deserves an answer (below)
             logger.error("sms: bot failed to handle a message (%s)", type(error).__name__)
-            return twiml([SORRY_REPLY])
-        return twiml(await self._render_and_remember(sender_id, collector))
+            outcome = TurnOutcome(failed=True)
+        else:
+            outcome = TurnOutcome()
+        return twiml(await self._reply_for(request, sender_id, text, collector, outcome))
+
+    async def _reply_for(
+        self,
+        request: Request,
+        sender_id: str,
+        text: str,
+        collector: CollectingOutputChannel,
+        outcome: TurnOutcome,
+    ) -> List[str]:
+        """The texts to send for a finished turn: never none (channels/fallback.py), within the daily cap."""
+        bot_messages = list(collector.messages)
+        said = [m.get("text") for m in bot_messages if m.get("text")]
+        if not bot_messages:
+            bot_messages = [{"text": t} for t in fallback_messages(text)]
+        else:
+            bot_messages = [{"text": t} for t in missing_emergency(text, said)] + bot_messages
+        await after_silent_turn(request, sender_id, outcome, bool(collector.messages))
+        rendered = render_sms(bot_messages, self.settings.max_segments)
+        await self._choices.remember(sender_id, rendered.choices)
+        return await self._within_daily_cap(sender_id, text, rendered.messages)
+
+    async def _within_daily_cap(self, sender_id: str, text: str, messages: List[str]) -> List[str]:
+        """``messages``, or the kind cap message once a number has had its segments for the day, then nothing.
+
+        Emergency guidance is always sent (and counted). A store that cannot be reached never stops a reply.
+        """
+        segments = sum(sms_segments(body) for body in messages)
+        try:
+            if emergency_messages(text):
+                await self._daily_cap.record(sender_id, segments)
+                return messages
+            decision = await self._daily_cap.allow(sender_id, segments)
+        except Exception as error:  # noqa: BLE001
+            logger.warning("sms: daily cap store unavailable (%s)", type(error).__name__)
+            return messages
+        if decision == "send":
+            return messages
+        if decision == "cap":
+            await self._choices.remember(sender_id, [])
+            return [SMS_CAP_REPLY]
+        return []
 
     async def _send_late_reply(
-        self, turn: "asyncio.Future[Any]", collector: CollectingOutputChannel, sender_id: str, to_number: str
+        self,
+        turn: "asyncio.Future[Any]",
+        collector: CollectingOutputChannel,
+        request: Request,
+        sender_id: str,
+        to_number: str,
+        text: str,
     ) -> None:
-        try:
-            await turn
-        except Exception as error:
-            logger.error("sms: bot failed to handle a message (%s)", type(error).__name__)
-            messages = [SORRY_REPLY]
-        else:
-            messages = await self._render_and_remember(sender_id, collector)
+        outcome = await run_turn(turn)
+        messages = await self._reply_for(request, sender_id, text, collector, outcome)
         if await self._opted_out(sender_id):
             return
         for body in messages:

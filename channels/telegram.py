@@ -31,7 +31,9 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import TelegramError
 from telegram.request import HTTPXRequest
 
+from channels.commands import neutralise
 from channels.dedup import DuplicateStillRunning, IdempotencyStore, KeyValueStore, store_from_env
+from channels.fallback import after_silent_turn, fallback_messages, missing_emergency, run_turn
 from channels.identity import pseudonymise
 from channels.render import choices_from_buttons, split_for_telegram
 
@@ -114,6 +116,8 @@ class TelegramOutput(OutputChannel):
         self._bot = bot
         self._chat_id = chat_id
         self._sender_id = sender_id
+        #: The texts sent this turn, so the channel can tell a silent turn (channels/fallback.py).
+        self.said: List[str] = []
 
     @classmethod
     def name(cls) -> Text:
@@ -124,6 +128,7 @@ class TelegramOutput(OutputChannel):
             # After /stop nothing goes out (e.g. a Rasa reminder firing later) until they write again.
             return
         parts = split_for_telegram(text) or (["Please choose:"] if keyboard else [])
+        self.said.append(text)
         for index, part in enumerate(parts):
             last = index == len(parts) - 1
             try:
@@ -304,16 +309,26 @@ class TelegramInput(InputChannel):
             return "not text"
 
         await self._store.delete(stopped_key)  # they wrote again
-        await on_new_message(
-            UserMessage(
-                text=text,
-                output_channel=TelegramOutput(self, bot, chat_id, sender_id),
-                sender_id=sender_id,
-                input_channel=CHANNEL_NAME,
-                message_id=str(update.update_id),
-                metadata=self.get_metadata(request),
+        output = TelegramOutput(self, bot, chat_id, sender_id)
+        outcome = await run_turn(
+            on_new_message(
+                UserMessage(
+                    text=neutralise(text, extra_allowed=(self._start_payload,)),
+                    output_channel=output,
+                    sender_id=sender_id,
+                    input_channel=CHANNEL_NAME,
+                    message_id=str(update.update_id),
+                    metadata=self.get_metadata(request),
+                )
             )
         )
+        # Never silent (channels/fallback.py): answer from safety/ when the bot said nothing, and make sure
+        # emergency guidance went out when the message was about danger.
+        said_anything = bool(output.said)
+        extra = fallback_messages(text) if not said_anything else missing_emergency(text, output.said)
+        for reply in extra:
+            await output.send_text_message(sender_id, reply)
+        await after_silent_turn(request, sender_id, outcome, said_anything)
         return "handled"
 
     # --- Sanic -------------------------------------------------------------------------------------------------------

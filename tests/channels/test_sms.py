@@ -53,7 +53,7 @@ class ScriptedBot:
             await out.send_text_with_buttons(
                 message.sender_id,
                 "What would you like help with?",
-                [{"title": "Drugs", "payload": "/topic_drugs"}, {"title": "Alcohol", "payload": "/topic_alcohol"}],
+                [{"title": "Drugs", "payload": "/help_drugs"}, {"title": "Alcohol", "payload": "/help_alcohol"}],
             )
         elif message.text == "crash":
             raise RuntimeError("the bot fell over")
@@ -196,8 +196,8 @@ def test_numbered_reply_maps_back_to_the_offered_payload(harness: SmsHarness) ->
     [menu] = replies(harness.text("menu"))
     assert menu == "What would you like help with?\nReply 1 for Drugs\nReply 2 for Alcohol"
     harness.text("2")
-    assert harness.bot.received[-1].text == "/topic_alcohol"
-    # The reply to "/topic_alcohol" had no menu, so numbers mean nothing special any more.
+    assert harness.bot.received[-1].text == "/help_alcohol"
+    # The reply to "/help_alcohol" had no menu, so numbers mean nothing special any more.
     harness.text("1")
     assert harness.bot.received[-1].text == "1"
 
@@ -245,7 +245,9 @@ def test_yes_reopts_in_only_after_an_opt_out(harness: SmsHarness) -> None:
 
 @pytest.mark.parametrize("text", ["I want to end it", "can't stop drinking", "help me please", "stop it"])
 def test_keywords_inside_a_sentence_go_to_the_bot(harness: SmsHarness, text: str) -> None:
-    assert replies(harness.text(text)) == [f"Bot heard: {text}"]
+    answer = "\n".join(replies(harness.text(text)))
+    assert [m.text for m in harness.bot.received] == [text]
+    assert f"Bot heard: {text}" in answer
 
 
 def test_help_answers_what_this_is_with_999(harness: SmsHarness) -> None:
@@ -262,7 +264,7 @@ def test_same_message_sid_twice_is_processed_once_and_gets_the_same_reply(harnes
     first = harness.text("1", sid="SMretry1")
     second = harness.text("1", sid="SMretry1")
     assert first.text == second.text
-    assert [m.text for m in harness.bot.received] == ["menu", "/topic_drugs"]
+    assert [m.text for m in harness.bot.received] == ["menu", "/help_drugs"]
 
 
 def test_concurrent_duplicate_deliveries_are_processed_once() -> None:
@@ -305,7 +307,7 @@ def test_numbered_choices_survive_across_replicas_with_redis() -> None:
     try:
         replica_a.text("menu")
         replica_b.text("2")
-        assert bot.received[-1].text == "/topic_alcohol"
+        assert bot.received[-1].text == "/help_alcohol"
         replica_a.text("stop")
         assert replies(replica_b.text("hello")) == []
     finally:
@@ -355,8 +357,8 @@ def test_signed_request_missing_a_field_is_a_400(harness: SmsHarness, missing: s
 def test_server_keeps_running_after_bad_requests_and_bot_failures(harness: SmsHarness) -> None:
     harness.post({}, signature=None, content=b"\xff\xfe", headers={"content-type": "application/x-www-form-urlencoded"})
     harness.post(sms("hi"), signature="nope")
-    [sorry] = replies(harness.text("crash"))
-    assert "999" in sorry
+    sorry = "\n".join(replies(harness.text("crash")))
+    assert "999" in sorry and "116 123" in sorry
     assert replies(harness.text("still there?")) == ["Bot heard: still there?"]
 
 
@@ -453,3 +455,99 @@ def test_keyword_already_answered_by_twilio_advanced_opt_out_is_recorded_not_ans
     assert replies(harness.text("hello")) == ["Bot heard: hello"]
     assert replies(harness.post({**sms("HELP"), "OptOutType": "HELP"})) == []
     assert [m.text for m in harness.bot.received] == ["hello"]
+
+
+# --- never silent and the daily cap --------------------------------------------------------------------------------
+
+
+class SilentBot(ScriptedBot):
+    """Says nothing, as Rasa does when the action server is down."""
+
+    async def handle_message(self, message: UserMessage) -> None:
+        self.received.append(message)
+
+
+def test_a_silent_turn_is_answered_from_the_safety_layer() -> None:
+    harness = SmsHarness(make_channel(), SilentBot())
+    try:
+        emergency = "\n".join(replies(harness.text("my mum wont wake up and shes not breathing")))
+        assert emergency.startswith("Call 999 now.")
+        other = "\n".join(replies(harness.text("need help with my drinking")))
+        assert other.startswith("Sorry, I can't look up services just now.") and "116 123" in other
+    finally:
+        harness.close()
+
+
+def test_a_slow_turn_that_ends_silent_still_gets_a_late_reply_by_rest() -> None:
+    RecordingTwilioHttp.requests.clear()
+    bot = SilentBot(delay_seconds=0.0)
+
+    async def slow_and_silent(message: UserMessage) -> None:
+        bot.received.append(message)
+        await asyncio.sleep(0.6)
+
+    bot.handle_message = slow_and_silent  # type: ignore[method-assign]
+    harness = SmsHarness(make_channel(reply_timeout_seconds=0.2), bot)
+    try:
+        assert replies(harness.text("need help with my drinking")) == []
+        deadline = time.monotonic() + 10
+        while not RecordingTwilioHttp.requests and time.monotonic() < deadline:
+            time.sleep(0.05)
+        sent = "\n".join(r["data"]["Body"] for r in RecordingTwilioHttp.requests)
+        assert "999" in sent and "116 123" in sent
+    finally:
+        harness.close()
+
+
+def test_the_daily_segment_cap_ends_with_one_kind_message_then_silence_but_emergencies_still_get_through(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("SIGNPOST_SMS_SEGMENTS_PER_DAY", "3")
+    harness = SmsHarness(make_channel(), ScriptedBot())
+    try:
+        answered = [replies(harness.text(f"message {i}")) for i in range(5)]
+        assert answered[:3] == [[f"Bot heard: message {i}"] for i in range(3)]
+        [capped] = answered[3]
+        assert "999" in capped and "116 123" in capped and "tomorrow" in capped
+        assert answered[4] == []
+        emergency = "\n".join(replies(harness.text("hes not breathing")))
+        assert emergency.startswith("Call 999 now.")
+        # Another number has its own allowance.
+        assert replies(harness.text("hello", sender="+447700900456")) == ["Bot heard: hello"]
+    finally:
+        harness.close()
+
+
+def test_the_daily_cap_is_shared_by_replicas_through_redis(monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    import redis
+
+    try:
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
+    except Exception as error:
+        if os.environ.get("CI") == "true":
+            raise
+        pytest.skip(f"needs the local Redis at 127.0.0.1:6379 ({type(error).__name__})")
+    monkeypatch.setenv("SIGNPOST_SMS_SEGMENTS_PER_DAY", "2")
+    namespace = f"test:{uuid.uuid4().hex}:"
+    bot = ScriptedBot()
+    replica_a = SmsHarness(make_channel(RedisStore(REDIS_URL, namespace)), bot)
+    replica_b = SmsHarness(make_channel(RedisStore(REDIS_URL, namespace)), bot)
+    try:
+        assert replies(replica_a.text("one")) == ["Bot heard: one"]
+        assert replies(replica_b.text("two")) == ["Bot heard: two"]
+        assert "tomorrow" in replies(replica_a.text("three"))[0]
+        assert replies(replica_b.text("four")) == []
+    finally:
+        replica_a.close()
+        replica_b.close()
+        client = redis.Redis.from_url(REDIS_URL)
+        for key in client.scan_iter(match=f"{namespace}*"):
+            client.delete(key)
+
+
+def test_command_text_by_sms_is_read_as_words(harness: SmsHarness) -> None:
+    harness.text('/inform{"age": 1e309}')
+    harness.text("/restart")
+    assert [m.text for m in harness.bot.received] == ['inform{"age": 1e309}', "restart"]

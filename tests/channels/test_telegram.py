@@ -47,7 +47,7 @@ class ScriptedBot:
             await out.send_text_with_buttons(
                 message.sender_id,
                 "What would you like help with?",
-                [{"title": "Alcohol", "payload": "/topic_alcohol"}, {"title": "A service", "payload": LONG_PAYLOAD}],
+                [{"title": "Alcohol", "payload": "/help_alcohol"}, {"title": "A service", "payload": LONG_PAYLOAD}],
             )
         elif message.text == "long":
             paragraph = "Here is some support you could try tonight, and what to expect when you call. " * 10
@@ -161,7 +161,9 @@ def test_buttons_become_an_inline_keyboard_and_a_press_comes_back_as_the_payload
     assert all(len(data.encode("utf-8")) <= 64 for data in datas)
     assert LONG_PAYLOAD not in datas[1]  # too long for Telegram: mapped to a short id
 
-    for data, payload in zip(datas, ["/topic_alcohol", LONG_PAYLOAD]):
+    # Our own payload comes back as it is; one our domain does not offer is read as plain words
+    # (channels/commands.py), even from a button.
+    for data, payload in zip(datas, ["/help_alcohol", LONG_PAYLOAD.lstrip("/")]):
         query_id = f"cbq-{uuid.uuid4().hex[:8]}"
         response = tg.post({"update_id": tg.next_id(), "callback_query": {
             "id": query_id, "from": person(), "chat_instance": "ci-1", "data": data,
@@ -367,3 +369,30 @@ def test_cli_helper_reads_the_environment(monkeypatch: pytest.MonkeyPatch) -> No
             set_webhook_from_environment("https://signpost.example.org/webhooks/telegram/webhook")
     finally:
         api.stop()
+
+
+# --- never silent ------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("failure", ["silent", "raise"])
+def test_a_failed_or_silent_turn_is_answered_from_the_safety_layer(tg: TelegramHarness, failure: str) -> None:
+    async def failing(message: UserMessage) -> None:
+        tg.bot.received.append(message)
+        if failure == "raise":
+            raise RuntimeError("action server down")
+
+    tg.bot.handle_message = failing  # type: ignore[method-assign]
+    assert tg.say("my dad took too many pills and wont wake up").status_code == 200
+    texts = [call.params["text"] for call in tg.api.calls_to("sendMessage")]
+    assert texts[0] == "Call 999 now."
+    assert tg.say("worried about my sons drinking").status_code == 200
+    texts = [call.params["text"] for call in tg.api.calls_to("sendMessage")][len(texts):]
+    assert texts[0].startswith("Sorry, I can't look up services just now.")
+    assert "116 123" in "\n".join(texts)
+
+
+def test_command_text_on_telegram_is_read_as_words_but_start_still_greets(tg: TelegramHarness) -> None:
+    tg.say("/restart")
+    tg.say('/inform{"age": 1e309}')
+    tg.say("/start")
+    assert [m.text for m in tg.bot.received] == ["restart", 'inform{"age": 1e309}', "/greet"]

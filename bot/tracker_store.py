@@ -5,37 +5,57 @@ message, and has no way to delete one (anchors §4: PII anonymisation is Rasa Pr
 alone; RasaHQ/rasa#10719 asks for deletion "to be compliant with GDPR"). What people tell signpost is about their
 health, so it is special category data (anchors §6): we keep as little as we can, for as short a time as we can.
 
-``PrivateSQLTrackerStore`` is Rasa's ``SQLTrackerStore`` (same table, SQLite or PostgreSQL) plus:
+``PrivateSQLTrackerStore`` keeps Rasa's ``events`` table (SQLite or PostgreSQL) with three more columns, and:
 
-* **retention**: ``purge(older_than)`` deletes every conversation whose latest event is older. It runs when the
-  store starts, then at most every ``purge_every_minutes`` when conversations are read or saved (a server runs
-  for weeks), and on demand with ``signpost purge`` (e.g. from cron).
+* **appends, never rewrites**: Rasa's ``SQLTrackerStore.save`` counts the stored events and writes the tracker's
+  events after that count, so when two servers save one person's tracker at once the second writer's events are
+  skipped (two servers lost 20 of 40 user messages that way), and after an erasure a stale tracker writes the
+  whole erased conversation back. Here each row has a number per sender (``seq``, unique with ``sender_id``); a
+  save appends exactly the events that turn added, as one block numbered after the stored tail, in one
+  transaction. Two writers cannot take the same numbers (the unique index refuses the second; it reads the new
+  tail and appends after it), so blocks never interleave and are never dropped.
+* **a turn built on an erased conversation is not written**: a tracker remembers the last stored event it was
+  read from; if that event is gone when the turn is saved, the person said "forget me" (or the conversation
+  expired) on another server meanwhile, and nothing of the old conversation comes back.
+* **a turn is stored once**: a user message whose channel id (``message_id``: Twilio's MessageSid, Telegram's
+  update id, the REST client's id) is already stored for that sender is a retry, and its second turn is not saved.
+* **retention per conversation**: each conversation (a Rasa session: from ``action_session_start`` to the next)
+  has its number (``conversation``), and ``purge(older_than)`` deletes each conversation whose own latest event
+  is older, as the privacy notice promises, not a person's every session at once. It runs when the store
+  starts, then at most every ``purge_every_minutes`` when conversations are read or saved, and on demand with
+  ``signpost purge`` (e.g. from cron).
 * **erasure**: when a turn ran ``action_forget_me``, ``save`` deletes every stored event of that sender instead
-  of saving. Rasa saves the tracker once at the end of each turn (``MessageProcessor.handle_message``), inside
-  the sender's ticket lock, so no other message of the same person can write in between; the next message finds
-  no tracker and Rasa starts a fresh conversation (``action_session_start``). Nothing of the erased turn is
+  of saving; the next message finds no tracker and Rasa starts a fresh conversation. Nothing of the erased turn is
   streamed to an event broker either.
+* **off the event loop**: database work runs in a worker thread, so one slow query does not stall every other
+  conversation this server is answering.
 
 Sender ids are already keyed pseudonyms (channels/identity.py). Logs here carry counts only, never ids.
 
 Configured in bot/endpoints.yml (``type: bot.tracker_store.PrivateSQLTrackerStore``). The URL and the retention
 period come from the environment (``SIGNPOST_TRACKER_URL``, ``SIGNPOST_RETENTION_HOURS``: bot/settings.py) unless
 the endpoints file gives ``url`` / ``retention_hours``, so that no database password is ever written to a file.
+A database written by Rasa's own SQL store (or an earlier signpost) is upgraded in place when the store starts.
 """
 from __future__ import annotations
 
+import asyncio
+import json
 import logging
 import time
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any, Optional, Text
+from typing import Any, Iterable, List, Optional, Sequence, Text
 
 import sqlalchemy as sa
+import sqlalchemy.exc
 from rasa.core.brokers.broker import EventBroker
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import ActionExecuted, UserUttered
+from rasa.shared.core.events import ActionExecuted, Event, SessionStarted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
+from sqlalchemy.orm import declarative_base
 
 from bot import settings
 
@@ -43,7 +63,47 @@ logger = logging.getLogger(__name__)
 
 #: The action that asks the store to erase the conversation (actions/privacy.py).
 FORGET_ME_ACTION = "action_forget_me"
+SESSION_START_ACTION = "action_session_start"
 DEFAULT_PURGE_EVERY_MINUTES = 10.0
+#: Attempts to append a block when other writers keep taking the numbers first (each retry reads the new tail).
+APPEND_ATTEMPTS = 8
+
+Base = declarative_base()
+
+
+class ConversationEvent(Base):
+    """One event of one conversation: Rasa's ``events`` columns, plus where it sits (conversation, seq)."""
+
+    __tablename__ = "events"
+
+    id = sa.Column(sa.Integer, sa.Sequence("events_seq"), primary_key=True)
+    sender_id = sa.Column(sa.String(255), nullable=False, index=True)
+    type_name = sa.Column(sa.String(255), nullable=False)
+    timestamp = sa.Column(sa.Float)
+    intent_name = sa.Column(sa.String(255))
+    action_name = sa.Column(sa.String(255))
+    data = sa.Column(sa.Text)
+    #: Which conversation (Rasa session) of this sender, counted from 0.
+    conversation = sa.Column(sa.Integer)
+    #: Position among all of this sender's stored events; unique with sender_id, so appends cannot collide.
+    seq = sa.Column(sa.Integer)
+    #: The channel's id for a user message, to recognise a retried message.
+    message_id = sa.Column(sa.String(255))
+
+
+SENDER_SEQ_INDEX = sa.Index("ix_events_sender_seq", ConversationEvent.sender_id, ConversationEvent.seq, unique=True)
+EVENTS = ConversationEvent.__table__
+
+#: Set on every tracker this store reads or writes: what of it is already stored.
+_STORED = "_signpost_stored"
+
+
+@dataclass(frozen=True)
+class Stored:
+    """How many of a tracker's events are stored, and the ``seq`` of the last of them (None: nothing yet)."""
+
+    count: int
+    last_seq: Optional[int]
 
 
 def asked_to_forget(tracker: DialogueStateTracker) -> bool:
@@ -63,8 +123,40 @@ def _ensure_sqlite_folder(url: str) -> None:
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
 
 
+def _row(sender_id: Text, event: Event, conversation: int, seq: int) -> dict[str, Any]:
+    data = event.as_dict()
+    return {
+        "sender_id": sender_id,
+        "type_name": event.type_name,
+        "timestamp": data.get("timestamp"),
+        "intent_name": (data.get("parse_data") or {}).get("intent", {}).get("name"),
+        "action_name": data.get("name"),
+        "data": json.dumps(data),
+        "conversation": conversation,
+        "seq": seq,
+        "message_id": getattr(event, "message_id", None) if isinstance(event, UserUttered) else None,
+    }
+
+
+def _starts_conversation(event: Event, previous_type: Optional[str], previous_action: Optional[str]) -> bool:
+    """A conversation begins at ``action_session_start`` (or a SessionStarted that follows no such action)."""
+    if isinstance(event, ActionExecuted):
+        return event.action_name == SESSION_START_ACTION
+    if isinstance(event, SessionStarted):
+        return not (previous_type == ActionExecuted.type_name and previous_action == SESSION_START_ACTION)
+    return False
+
+
+class _Erased(Exception):
+    """The events a turn was built on are gone: erased (or expired) meanwhile."""
+
+
 class PrivateSQLTrackerStore(SQLTrackerStore):
-    """An SQL tracker store that forgets: conversations expire, and a person can erase theirs at once."""
+    """An SQL tracker store that appends safely across servers and forgets: conversations expire, and a person
+    can erase theirs at once."""
+
+    Base = Base
+    SQLEvent = ConversationEvent
 
     def __init__(
         self,
@@ -80,6 +172,7 @@ class PrivateSQLTrackerStore(SQLTrackerStore):
         _ensure_sqlite_folder(url)
         kwargs.pop("url", None)
         super().__init__(domain=domain, host=url, event_broker=event_broker, **kwargs)
+        self._upgrade_table()
         hours = float(retention_hours) if retention_hours is not None else settings.retention_hours()
         if not hours > 0:
             raise ValueError("retention_hours must be more than 0")
@@ -92,27 +185,56 @@ class PrivateSQLTrackerStore(SQLTrackerStore):
             self.engine.dialect.name, hours, self.removed_at_start,
         )
 
+    # ------------------------------------------------------------------ schema
+
+    def _upgrade_table(self) -> None:
+        """Adds ``conversation``, ``seq`` and ``message_id`` to an ``events`` table written by Rasa's own store.
+
+        Old rows keep their order (``seq`` from ``id``) and are numbered by session (the SessionStarted events
+        before them), so retention treats them per conversation too. Several servers may start at once: whatever
+        one of them has already done is skipped.
+        """
+        columns = {column["name"] for column in sa.inspect(self.engine).get_columns("events")}
+        missing = [name for name in ("conversation", "seq", "message_id") if name not in columns]
+        try:
+            with self.engine.begin() as connection:
+                for name in missing:
+                    kind = "VARCHAR(255)" if name == "message_id" else "INTEGER"
+                    connection.execute(sa.text(f"ALTER TABLE events ADD COLUMN {name} {kind}"))
+                if missing:
+                    # A row's conversation: the SessionStarted events up to it; action_session_start belongs
+                    # with the SessionStarted it leads to.
+                    connection.execute(sa.text(
+                        "UPDATE events SET seq = id, conversation = (SELECT count(*) FROM events AS e "
+                        "WHERE e.sender_id = events.sender_id AND e.type_name = 'session_started' "
+                        "AND (e.id <= events.id OR (events.action_name = 'action_session_start' AND e.id = "
+                        "(SELECT min(n.id) FROM events AS n WHERE n.sender_id = events.sender_id "
+                        "AND n.type_name = 'session_started' AND n.id > events.id)))) WHERE seq IS NULL"
+                    ))
+                SENDER_SEQ_INDEX.create(connection, checkfirst=True)
+        except (sqlalchemy.exc.OperationalError, sqlalchemy.exc.ProgrammingError) as error:
+            logger.warning("Conversation table upgrade left to another server: %s", type(error).__name__)
+
     # ------------------------------------------------------------------ retention
 
     def purge(self, older_than: datetime) -> int:
-        """Deletes every conversation whose latest event is older than ``older_than``; returns how many.
+        """Deletes every conversation whose own latest event is older than ``older_than``; returns how many.
 
         One DELETE with the "latest event" test in a subquery, so a conversation that gets a new message while
-        this runs is judged on that message and kept.
+        this runs is judged on that message and kept. A person's other, newer conversation is kept whole.
         """
-        events = self.SQLEvent.__table__
-        latest = sa.func.max(events.c.timestamp)
+        latest = sa.func.max(EVENTS.c.timestamp)
         expired = (
-            sa.select(events.c.sender_id)
-            .group_by(events.c.sender_id)
+            sa.select(EVENTS.c.sender_id, EVENTS.c.conversation)
+            .group_by(EVENTS.c.sender_id, EVENTS.c.conversation)
             .having(sa.or_(latest < older_than.timestamp(), latest.is_(None)))
         )
         with self.engine.begin() as connection:
-            count = connection.execute(
-                sa.select(sa.func.count()).select_from(expired.subquery())
-            ).scalar_one()
+            count = connection.execute(sa.select(sa.func.count()).select_from(expired.subquery())).scalar_one()
             if count:
-                connection.execute(sa.delete(events).where(events.c.sender_id.in_(expired.scalar_subquery())))
+                connection.execute(
+                    sa.delete(EVENTS).where(sa.tuple_(EVENTS.c.sender_id, EVENTS.c.conversation).in_(expired))
+                )
         self._last_purge = time.monotonic()
         return int(count)
 
@@ -123,6 +245,7 @@ class PrivateSQLTrackerStore(SQLTrackerStore):
 
     def _purge_if_due(self) -> None:
         if time.monotonic() - self._last_purge >= self.purge_every_seconds:
+            self._last_purge = time.monotonic()
             removed = self.purge_expired()
             if removed:
                 logger.info("Removed %d expired conversation(s).", removed)
@@ -130,32 +253,135 @@ class PrivateSQLTrackerStore(SQLTrackerStore):
     # ------------------------------------------------------------------ erasure
 
     def erase(self, sender_id: Text) -> int:
-        """Deletes every stored event of ``sender_id`` (all sessions); returns how many events were deleted."""
-        events = self.SQLEvent.__table__
+        """Deletes every stored event of ``sender_id`` (all conversations); returns how many were deleted."""
         with self.engine.begin() as connection:
-            result = connection.execute(sa.delete(events).where(events.c.sender_id == sender_id))
+            result = connection.execute(sa.delete(EVENTS).where(EVENTS.c.sender_id == sender_id))
         return int(result.rowcount or 0)
 
-    # ------------------------------------------------------------------ Rasa's interface
+    # ------------------------------------------------------------------ reading
 
-    async def save(self, tracker: DialogueStateTracker) -> None:
-        """Saves the new events, or erases the whole conversation when this turn ran ``action_forget_me``."""
+    def _load(self, sender_id: Text, all_conversations: bool) -> tuple[list[dict], Optional[int]]:
+        """The latest conversation's events from its SessionStarted on (as Rasa's store returns them), or every
+        event of the sender; and the ``seq`` of the last stored event."""
+        query = sa.select(EVENTS.c.data, EVENTS.c.type_name, EVENTS.c.seq).where(EVENTS.c.sender_id == sender_id)
+        if not all_conversations:
+            latest = sa.select(sa.func.max(EVENTS.c.conversation)).where(EVENTS.c.sender_id == sender_id)
+            query = query.where(EVENTS.c.conversation == latest.scalar_subquery())
+        with self.engine.connect() as connection:
+            rows = connection.execute(query.order_by(EVENTS.c.seq)).all()
+        if not rows:
+            return [], None
+        first = 0
+        if not all_conversations:
+            starts = [i for i, row in enumerate(rows) if row.type_name == SessionStarted.type_name]
+            first = starts[-1] if starts else 0
+        return [json.loads(row.data) for row in rows[first:]], rows[-1].seq
+
+    def _retrieve_now(self, sender_id: Text, all_conversations: bool) -> Optional[DialogueStateTracker]:
+        self._purge_if_due()
+        events, last_seq = self._load(sender_id, all_conversations)
+        if not self.domain or not events:
+            return None
+        tracker = DialogueStateTracker.from_dict(sender_id, events, self.domain.slots)
+        setattr(tracker, _STORED, Stored(len(tracker.events), last_seq))
+        return tracker
+
+    async def retrieve(self, sender_id: Text) -> Optional[DialogueStateTracker]:
+        """The latest conversation of ``sender_id`` (purging first, so an expired one is never picked up)."""
+        return await asyncio.to_thread(self._retrieve_now, sender_id, False)
+
+    async def retrieve_full_tracker(self, conversation_id: Text) -> Optional[DialogueStateTracker]:
+        return await asyncio.to_thread(self._retrieve_now, conversation_id, True)
+
+    def count_conversations(self) -> int:
+        """How many conversations are stored (for `signpost purge` and tests)."""
+        groups = sa.select(EVENTS.c.sender_id, EVENTS.c.conversation).distinct().subquery()
+        with self.engine.connect() as connection:
+            return int(connection.execute(sa.select(sa.func.count()).select_from(groups)).scalar_one())
+
+    # ------------------------------------------------------------------ writing
+
+    def _append(self, sender_id: Text, block: Sequence[Event], stored: Stored, had_user: bool) -> Optional[int]:
+        """Appends ``block`` after the stored tail in one transaction; returns the new last ``seq``.
+
+        Returns None when the block is a retried user message already stored. Raises ``_Erased`` when the event
+        the tracker was read from is gone.
+        """
+        message_ids = [e.message_id for e in block if isinstance(e, UserUttered) and e.message_id]
+        tail_seq = sa.select(sa.func.max(EVENTS.c.seq)).where(EVENTS.c.sender_id == sender_id).scalar_subquery()
+        wanted = [EVENTS.c.seq == tail_seq]
+        if stored.last_seq is not None:
+            wanted.append(EVENTS.c.seq == stored.last_seq)
+        if message_ids:
+            wanted.append(sa.and_(EVENTS.c.type_name == UserUttered.type_name, EVENTS.c.message_id.in_(message_ids)))
+        # One round trip: the tail, the event this turn was built on, and any copy of this turn's message.
+        query = sa.select(
+            EVENTS.c.seq, EVENTS.c.conversation, EVENTS.c.type_name, EVENTS.c.action_name, EVENTS.c.message_id
+        ).where(EVENTS.c.sender_id == sender_id, sa.or_(*wanted))
+        with self.engine.begin() as connection:
+            found = connection.execute(query).all()
+            if stored.last_seq is not None and not any(row.seq == stored.last_seq for row in found):
+                raise _Erased()
+            if message_ids and any(row.message_id in message_ids for row in found if row.message_id):
+                return None
+            tail = max(found, key=lambda row: row.seq) if found else None
+            seq = tail.seq + 1 if tail else 0
+            conversation = tail.conversation if tail else 0
+            previous = (tail.type_name, tail.action_name) if tail else (None, None)
+            # A tracker that was not read from here but finds events stored: another server began this
+            # conversation at the same moment; its turn goes after, in a conversation of its own if it starts one.
+            had_user = had_user or (tail is not None and stored.last_seq is None)
+            rows = []
+            for offset, event in enumerate(block):
+                if _starts_conversation(event, *previous) and had_user:
+                    conversation += 1
+                    had_user = False
+                had_user = had_user or isinstance(event, UserUttered)
+                rows.append(_row(sender_id, event, conversation, seq + offset))
+                previous = (event.type_name, getattr(event, "action_name", None))
+            connection.execute(sa.insert(EVENTS), rows)
+        return seq + len(block) - 1
+
+    def _save_now(self, tracker: DialogueStateTracker) -> None:
         if asked_to_forget(tracker):
             removed = self.erase(tracker.sender_id)
             logger.info("Erased a conversation at the person's request (%d stored events).", removed)
             return
         self._purge_if_due()
-        await super().save(tracker)
+        stored: Stored = getattr(tracker, _STORED, None) or Stored(0, None)
+        events = list(tracker.events)
+        block = events[stored.count:]
+        if not block:
+            return
+        had_user = any(isinstance(e, UserUttered) for e in events[: stored.count])
+        for attempt in range(APPEND_ATTEMPTS):
+            try:
+                last_seq = self._append(tracker.sender_id, block, stored, had_user)
+            except _Erased:
+                logger.info("A turn of an erased conversation was not saved (%d events).", len(block))
+                return
+            except (sqlalchemy.exc.IntegrityError, sqlalchemy.exc.OperationalError) as error:
+                # Another server appended first (unique seq), or SQLite was busy: read the new tail and go again.
+                if attempt == APPEND_ATTEMPTS - 1:
+                    raise
+                logger.debug("Append retried after %s.", type(error).__name__)
+                time.sleep(0.005 * (attempt + 1))
+                continue
+            if last_seq is None:
+                logger.info("A retried message was answered again but stored once.")
+                return
+            setattr(tracker, _STORED, Stored(len(events), last_seq))
+            return
 
-    async def retrieve(self, sender_id: Text) -> Optional[DialogueStateTracker]:
-        # Purge first, so a conversation past its time is never picked up again.
-        self._purge_if_due()
-        return await super().retrieve(sender_id)
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        """Appends the events this turn added, or erases the whole conversation when it ran ``action_forget_me``."""
+        if self.event_broker is not None and not asked_to_forget(tracker):
+            await self.stream_events(tracker)
+        await asyncio.to_thread(self._save_now, tracker)
 
-    def count_conversations(self) -> int:
-        """How many conversations are stored (for `signpost purge` and tests)."""
-        events = self.SQLEvent.__table__
+    async def keys(self) -> Iterable[Text]:
         with self.engine.connect() as connection:
-            return int(
-                connection.execute(sa.select(sa.func.count(sa.distinct(events.c.sender_id)))).scalar_one()
-            )
+            return list(connection.execute(sa.select(EVENTS.c.sender_id).distinct()).scalars())
+
+
+__all__: List[str] = ["PrivateSQLTrackerStore", "asked_to_forget", "ConversationEvent"]

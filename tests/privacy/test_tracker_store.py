@@ -7,8 +7,10 @@ from __future__ import annotations
 import asyncio
 import subprocess
 import sys
+import threading
 import time
 from datetime import datetime, timedelta, timezone
+from typing import Optional
 
 import pytest
 import sqlalchemy as sa
@@ -192,3 +194,129 @@ def test_signpost_purge_says_how_many_it_removed_and_never_which(tmp_path):
     assert "Removed 2 conversation(s) older than 24 hours; 1 kept." in result.stdout
     output = result.stdout + result.stderr
     assert not [s for s in senders if s in output or s.split(":")[1] in output]
+
+
+# ------------------------------------------------------------------ retention per conversation
+
+
+def new_session(tracker: DialogueStateTracker, at: float) -> None:
+    """What Rasa adds when a person comes back after the session expired (action_session_start's events)."""
+    tracker.update(ActionExecuted("action_session_start", timestamp=at))
+    tracker.update(SessionStarted(timestamp=at))
+    tracker.update(ActionExecuted("action_listen", timestamp=at))
+
+
+def user_texts(tracker: Optional[DialogueStateTracker]) -> list[str]:
+    return [e.text for e in tracker.events if isinstance(e, UserUttered)] if tracker else []
+
+
+def test_each_conversation_is_removed_a_day_after_its_own_last_message(store):
+    now = time.time()
+    person = conversation("sms:returning", now - 30 * HOUR)  # a conversation yesterday...
+    run(store.save(person))
+    person = run(store.retrieve("sms:returning"))
+    new_session(person, now - HOUR)  # ...and another one an hour ago
+    turn(person, "whats open now", "whats_open_now", "action_find_services", now - HOUR + 1)
+    run(store.save(person))
+    assert store.count_conversations() == 2
+
+    assert store.purge_expired() == 1, "yesterday's conversation only"
+
+    kept = run(store.retrieve_full_tracker("sms:returning"))
+    assert user_texts(kept) == ["whats open now"], "nothing of the old conversation, all of the new one"
+    assert user_texts(run(store.retrieve("sms:returning"))) == ["whats open now"]
+
+
+# ------------------------------------------------------------------ several servers on one store
+
+
+def test_two_servers_saving_one_persons_turns_at_once_lose_and_interleave_nothing(tracker_store_url):
+    """Two stores (two servers) each read the tracker, add a turn and save, over and over, without a lock."""
+    servers = [PrivateSQLTrackerStore(domain=DOMAIN, host=tracker_store_url, retention_hours=24) for _ in range(2)]
+    run(servers[0].save(conversation("rest:busy", time.time())))
+    turns_each = 20
+
+    def talk(index: int) -> None:
+        server = servers[index]
+        for number in range(turns_each):
+            tracker = run(server.retrieve("rest:busy"))
+            turn(tracker, f"server {index} message {number}", "greet", "utter_greet", time.time())
+            run(server.save(tracker))
+
+    threads = [threading.Thread(target=talk, args=(index,)) for index in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    try:
+        stored = run(servers[1].retrieve_full_tracker("rest:busy"))
+        texts = user_texts(stored)
+        assert len(texts) == 1 + 2 * turns_each, "every user message stored once"
+        for index in range(2):
+            mine = [t for t in texts if t.startswith(f"server {index} ")]
+            assert mine == [f"server {index} message {n}" for n in range(turns_each)], "each server's in order"
+        # Each turn is one block: a user message, then its action, answer and listen, never another's event.
+        types = [(type(e).__name__, getattr(e, "action_name", None)) for e in stored.events]
+        for position, event in enumerate(stored.events):
+            if isinstance(event, UserUttered) and event.text.startswith("server "):
+                assert types[position + 1] == ("ActionExecuted", "utter_greet")
+                assert types[position + 2][0] == "BotUttered"
+                assert types[position + 3] == ("ActionExecuted", "action_listen")
+    finally:
+        for server in servers:
+            server.engine.dispose()
+
+
+def test_forget_me_on_one_server_while_another_answers_really_deletes(tracker_store_url):
+    first, second = (PrivateSQLTrackerStore(domain=DOMAIN, host=tracker_store_url, retention_hours=24)
+                     for _ in range(2))
+    try:
+        now = time.time()
+        run(first.save(conversation("telegram:both", now - 60)))
+        answering = run(second.retrieve("telegram:both"))  # the second server is in the middle of a turn
+        forgetting = run(first.retrieve("telegram:both"))
+        turn(forgetting, "forget me", "forget_me", "action_forget_me", now)
+        run(first.save(forgetting))
+        turn(answering, "whats open now", "whats_open_now", "action_find_services", now)
+        run(second.save(answering))  # built on the erased conversation: must not bring it back
+
+        assert stored_events(first, "telegram:both") == 0
+        assert run(second.retrieve("telegram:both")) is None
+    finally:
+        first.engine.dispose()
+        second.engine.dispose()
+
+
+def test_a_retried_message_is_stored_once(store):
+    tracker = conversation("sms:retry", time.time())
+    run(store.save(tracker))
+    for _ in range(2):  # the same text message delivered twice (e.g. on two servers)
+        again = run(store.retrieve("sms:retry"))
+        again.update(UserUttered("need help", intent={"name": "help", "confidence": 1.0}, message_id="SM123"))
+        again.update(ActionExecuted("action_listen"))
+        run(store.save(again))
+    assert user_texts(run(store.retrieve("sms:retry"))).count("need help") == 1
+
+
+def test_a_database_written_by_rasas_own_store_is_upgraded_and_kept_per_conversation(tmp_path):
+    from rasa.core.tracker_store import SQLTrackerStore
+
+    url = f"sqlite:///{tmp_path / 'legacy.db'}"
+    now = time.time()
+    legacy = SQLTrackerStore(domain=DOMAIN, host=url)
+    old = conversation("rest:legacy", now - 30 * HOUR)
+    new_session(old, now - 60)
+    turn(old, "still here", "greet", "utter_greet", now - 59)
+    run(legacy.save(old))
+    legacy.engine.dispose()
+
+    upgraded = PrivateSQLTrackerStore(domain=DOMAIN, host=url, retention_hours=24)
+    try:
+        assert upgraded.removed_at_start == 1, "the day-old conversation"
+        assert user_texts(run(upgraded.retrieve_full_tracker("rest:legacy"))) == ["still here"]
+        tracker = run(upgraded.retrieve("rest:legacy"))
+        turn(tracker, "thanks", "thank", "utter_welcome", now)
+        run(upgraded.save(tracker))
+        assert user_texts(run(upgraded.retrieve("rest:legacy"))) == ["still here", "thanks"]
+    finally:
+        upgraded.engine.dispose()

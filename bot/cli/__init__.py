@@ -8,6 +8,7 @@
     signpost train [--force]              train when the data changed, otherwise reuse the model
     signpost run [--port N] [--actions-port M] [--debug]
     signpost purge                        delete conversations older than the retention period
+    signpost report --period P --out F    what people asked for, for commissioners (whole periods only)
     signpost telegram set-webhook URL
     signpost referrals deliver [--once]   send call-back requests from the outbox
 
@@ -20,10 +21,10 @@ from __future__ import annotations
 import argparse
 from typing import Sequence
 
-from bot.cli import kb, privacy, referrals, serve, sync, telegram, training
+from bot.cli import kb, privacy, referrals, report, serve, sync, telegram, training
 
 #: Each module adds its sub-commands to the parser, in the order `signpost --help` lists them.
-COMMAND_MODULES = (kb, sync, training, serve, privacy, telegram, referrals)
+COMMAND_MODULES = (kb, sync, training, serve, privacy, report, telegram, referrals)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -31,11 +31,12 @@ PLACES_FILE = DATA_DIR / "places.json"
 def load_bundled(session: Session, *, include_seeds: bool = True) -> ImportReport:
     """Import the bundled national (and, by default, seed) services into the session's database.
 
-    Idempotent: records are merged by id, so loading twice updates rather than duplicates. The caller commits.
+    Idempotent: records are merged by id, so loading twice updates rather than duplicates. The bundled ids are
+    unique already, so they are stored unscoped (``scope=""``). The caller commits.
     """
-    report = import_hsds(session, read_hsds_file(NATIONAL_FILE))
+    report = import_hsds(session, read_hsds_file(NATIONAL_FILE), scope="")
     if include_seeds:
-        report.merge(import_hsds(session, read_hsds_file(LOCAL_SEEDS_FILE)))
+        report.merge(import_hsds(session, read_hsds_file(LOCAL_SEEDS_FILE), scope=""))
     return report
 
 

@@ -1,0 +1,114 @@
+"""Outpost-based feeds (Buckinghamshire, and other councils running Outpost/Scout), read as HSDS 3.0.
+
+Outpost's API is ORUK-flavoured but its own: no ``status`` (it publishes only live services, so they are
+``active``), ``organisation`` spelt the British way, flat ``locations`` with a GeoJSON point, ``min_age``/
+``max_age``, ``contacts`` with a single ``phone`` string, ``taxonomies`` as a flat list, and ``regular_schedules``
+with a ``weekday`` name. This reader renames; :func:`knowledge.formats.hsds3.parse_service` does the checking.
+"""
+from __future__ import annotations
+
+from typing import Any, Dict, List
+
+from knowledge.formats.fields import Json
+
+#: Top-level fields this reader uses (others are listed by the importer as not stored).
+READ_FIELDS = frozenset({
+    "id", "name", "description", "url", "email", "status", "organisation", "organization", "locations",
+    "min_age", "max_age", "contacts", "taxonomies", "regular_schedules", "cost_options", "updated_at", "source",
+})
+
+#: Keys whose presence marks a record as Outpost's.
+MARKERS = frozenset({"organisation", "taxonomies", "min_age", "max_age", "target_directories", "send_needs"})
+
+#: The taxonomy name Outpost's flat taxonomy list is stored under.
+TAXONOMY_NAME = "Outpost taxonomy"
+
+
+def to_hsds3(record: Any) -> Any:
+    if not isinstance(record, dict):
+        return record
+    out: Dict[str, Any] = {
+        "id": record.get("id"),
+        "name": record.get("name"),
+        "description": record.get("description"),
+        "url": record.get("url"),
+        "email": record.get("email"),
+        "status": record.get("status") or "active",
+        "minimum_age": record.get("min_age"),
+        "maximum_age": record.get("max_age"),
+        "source": record.get("source"),
+        "schedules": list(record.get("regular_schedules") or []),
+        "cost_options": [_cost_option(row) for row in record.get("cost_options") or []],
+        "phones": _phones(record.get("contacts") or []),
+        "attributes": _attributes(record.get("taxonomies") or []),
+        "service_at_locations": [_service_at_location(row, record.get("id")) for row in record.get("locations") or []],
+    }
+    organisation = record.get("organisation") or record.get("organization")
+    if isinstance(organisation, dict):
+        out["organization"] = dict(organisation)
+    return out
+
+
+def _phones(contacts: List[Any]) -> List[Json]:
+    phones = []
+    for contact in contacts:
+        if not isinstance(contact, dict) or not str(contact.get("phone") or "").strip():
+            continue
+        phones.append({
+            "id": f"contact-{contact.get('id')}" if contact.get("id") is not None else None,
+            "number": contact["phone"],
+            "description": contact.get("title") or None,
+        })
+    return phones
+
+
+def _attributes(taxonomies: List[Any]) -> List[Json]:
+    attributes = []
+    for taxonomy in taxonomies:
+        if not isinstance(taxonomy, dict) or taxonomy.get("id") is None:
+            continue
+        attributes.append({
+            "id": f"taxonomy-{taxonomy['id']}",
+            "taxonomy_term": {
+                "id": f"outpost-taxonomy-{taxonomy['id']}",
+                "name": taxonomy.get("name"),
+                "code": taxonomy.get("slug"),
+                "taxonomy": TAXONOMY_NAME,
+                "parent_id": f"outpost-taxonomy-{taxonomy['parent_id']}" if taxonomy.get("parent_id") else None,
+            },
+        })
+    return attributes
+
+
+def _cost_option(row: Any) -> Any:
+    if not isinstance(row, dict):
+        return row
+    return {"id": row.get("id"), "option": row.get("option"), "amount": row.get("amount"),
+            "amount_description": row.get("cost_type") or row.get("amount_description")}
+
+
+def _service_at_location(row: Any, service_id: Any) -> Any:
+    """A flat Outpost location as an HSDS 3.0 service_at_location with one address and coordinates."""
+    if not isinstance(row, dict):
+        return row
+    longitude = latitude = None
+    geometry = row.get("geometry")
+    if isinstance(geometry, dict) and isinstance(geometry.get("coordinates"), list) and len(geometry["coordinates"]) == 2:
+        longitude, latitude = geometry["coordinates"]  # GeoJSON order
+    address = {key: row.get(key) for key in ("address_1", "city", "state_province", "postal_code", "country")}
+    location_id = row.get("id")
+    return {
+        "id": f"{service_id}-at-{location_id}" if location_id is not None else None,
+        "location": {
+            "id": location_id,
+            "name": row.get("name"),
+            "latitude": latitude,
+            "longitude": longitude,
+            "addresses": [{"id": f"address-{location_id}", **address}] if _complete(address) else [],
+        },
+    }
+
+
+def _complete(address: Json) -> bool:
+    """An address is stored only with a street, town and postcode (a masked one shows only its coordinates)."""
+    return all(str(address.get(key) or "").strip() for key in ("address_1", "city", "postal_code"))

@@ -10,6 +10,7 @@ the remaining arguments, exactly as `python -m rasa ...` would.
 """
 from __future__ import annotations
 
+import os
 import runpy
 import sys
 from typing import Sequence
@@ -20,11 +21,39 @@ from bot import logging_privacy
 PROGRAMS = ("rasa", "rasa_sdk")
 
 
+#: How long the Rasa server waits for one custom action before giving up (seconds).
+ACTION_TIMEOUT_ENV = "SIGNPOST_ACTION_TIMEOUT_SECONDS"
+DEFAULT_ACTION_TIMEOUT_SECONDS = 6.0
+
+
+def action_timeout_seconds() -> float:
+    raw = os.environ.get(ACTION_TIMEOUT_ENV, "").strip()
+    try:
+        value = float(raw) if raw else DEFAULT_ACTION_TIMEOUT_SECONDS
+    except ValueError:
+        sys.exit(f"{ACTION_TIMEOUT_ENV} must be a number of seconds, not {raw!r}")
+    if not value > 0:
+        sys.exit(f"{ACTION_TIMEOUT_ENV} must be more than 0 seconds")
+    return value
+
+
+def shorten_action_timeout() -> None:
+    """Rasa waits up to 5 minutes for the action server (``rasa.core.constants.DEFAULT_REQUEST_TIMEOUT``, passed
+    as a fixed argument, with no setting). A hung action server would then hold a frightened person's turn for
+    minutes. With a short timeout the action fails, Rasa ends the turn and the channel answers from safety/
+    (channels/fallback.py) within seconds. ``RemoteAction.run`` reads the constant from its module at call time."""
+    import rasa.core.actions.action as rasa_action
+
+    rasa_action.DEFAULT_REQUEST_TIMEOUT = action_timeout_seconds()
+
+
 def main(argv: Sequence[str]) -> None:
     if not argv or argv[0] not in PROGRAMS:
         sys.exit(f"usage: python -m bot.rasa_entry {{{'|'.join(PROGRAMS)}}} ARGS...")
     program, *arguments = argv
     logging_privacy.install()
+    if program == "rasa":
+        shorten_action_timeout()
     sys.argv = [program, *arguments]
     runpy.run_module(program, run_name="__main__", alter_sys=True)
 

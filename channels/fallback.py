@@ -81,18 +81,33 @@ class TurnOutcome:
         return not (self.failed or self.timed_out)
 
 
+#: An emergency is answered within this many seconds: if the bot is slower (the action server hung, the server
+#: overloaded), the channel sends the guidance from safety/ now and lets the turn finish in the background.
+EMERGENCY_DEADLINE_SECONDS = 2.0
+
+
+def turn_deadline(text: str, otherwise: Optional[float] = None) -> Optional[float]:
+    """How long to wait for the bot: ``EMERGENCY_DEADLINE_SECONDS`` for an emergency, else ``otherwise``."""
+    if emergency_messages(text):
+        return EMERGENCY_DEADLINE_SECONDS if otherwise is None else min(otherwise, EMERGENCY_DEADLINE_SECONDS)
+    return otherwise
+
+
 async def run_turn(turn: Awaitable[Any], timeout: Optional[float] = None) -> TurnOutcome:
     """Await the bot's turn; an exception or a timeout is logged (its type only) and reported, never raised.
 
+    On a timeout the turn keeps running (shielded), so the conversation stays whole; the caller answers now.
     The exception's text is not logged: Rasa's errors can quote the person's message.
     """
+    task = asyncio.ensure_future(turn)
     try:
         if timeout is None:
-            await turn
+            await task
         else:
-            await asyncio.wait_for(turn, timeout)
+            await asyncio.wait_for(asyncio.shield(task), timeout)
     except asyncio.TimeoutError:
-        logger.error("fallback: the bot did not answer within %.0f s", timeout or 0)
+        logger.warning("fallback: the bot did not answer within %.1f s; answering now", timeout or 0)
+        task.add_done_callback(_log_late_failure)
         return TurnOutcome(timed_out=True)
     except asyncio.CancelledError:
         logger.error("fallback: the bot's turn was cancelled")
@@ -101,6 +116,11 @@ async def run_turn(turn: Awaitable[Any], timeout: Optional[float] = None) -> Tur
         logger.error("fallback: the bot failed to handle a message (%s)", type(error).__name__)
         return TurnOutcome(failed=True)
     return TurnOutcome()
+
+
+def _log_late_failure(task: "asyncio.Future[Any]") -> None:
+    if not task.cancelled() and task.exception() is not None:
+        logger.error("fallback: a late turn failed (%s)", type(task.exception()).__name__)
 
 
 async def close_open_form(agent: Any, sender_id: str) -> bool:
@@ -138,7 +158,7 @@ def agent_of(request: Any) -> Any:
 
 async def after_silent_turn(request: Any, sender_id: str, outcome: TurnOutcome, said_anything: bool) -> None:
     """Clean-up after a turn that failed or said nothing: close any half-done form."""
-    if outcome.ok and said_anything:
-        return
+    if (outcome.ok and said_anything) or outcome.timed_out:
+        return  # a turn still running holds the conversation's lock, and may yet finish its form
     await close_open_form(agent_of(request), sender_id)
 

@@ -46,6 +46,7 @@ from channels.fallback import (
     fallback_messages,
     missing_emergency,
     run_turn,
+    turn_deadline,
 )
 from channels.identity import pseudonymise
 from channels.limits import TOO_MANY_REQUESTS, RateLimiter, request_address, trusted_proxies_from_env
@@ -219,11 +220,12 @@ class MetadataRestInput(RestInput):
                     input_channel=self.name(),
                     metadata=metadata,
                 )
-            )
+            ),
+            timeout=turn_deadline(text),
         )
-        messages = collector.messages
+        messages = list(collector.messages)  # a snapshot: after a timeout the turn goes on in the background
         said = [m.get("text") for m in messages if m.get("text")]
-        if not messages:
+        if not messages or outcome.timed_out:
             messages = [{"recipient_id": sender_id, "text": t} for t in fallback_messages(text)]
         else:
             first = missing_emergency(text, said)

@@ -26,7 +26,7 @@ import logging
 import os
 import re
 from dataclasses import dataclass
-from typing import Any, Awaitable, Callable, Dict, List, Optional, Set, Text
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Sequence, Set, Text
 from urllib.parse import parse_qsl
 
 from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
@@ -46,6 +46,7 @@ from channels.fallback import (
     fallback_messages,
     missing_emergency,
     run_turn,
+    turn_deadline,
 )
 from channels.identity import pseudonymise
 from channels.limits import SMS_CAP_REPLY, SmsDailyCap, sms_segments_per_day_from_env
@@ -284,18 +285,24 @@ class SmsInput(InputChannel):
             metadata=self.get_metadata(request),
         )
         turn = asyncio.ensure_future(on_new_message(message))
+        # An emergency is answered at once (channels/fallback.py); anything else within Twilio's window.
+        deadline = turn_deadline(text, self.settings.reply_timeout_seconds)
         try:
-            await asyncio.wait_for(asyncio.shield(turn), self.settings.reply_timeout_seconds)
+            await asyncio.wait_for(asyncio.shield(turn), deadline)
         except asyncio.TimeoutError:
-            # Twilio gives up after 15 s; answer now and text the reply when the bot is done. The number lives
-            # only in this task and is dropped when it ends.
+            # Answer now and text the rest of the reply when the bot is done (Twilio gives up after 15 s). The
+            # number lives only in this task and is dropped when it ends.
+            guidance = emergency_messages(text) or []
             late = asyncio.ensure_future(
-                self._send_late_reply(turn, collector, request, sender_id, from_number, text)
+                self._send_late_reply(turn, collector, request, sender_id, from_number, text, guidance)
             )
             self._late_replies.add(late)
             late.add_done_callback(self._late_replies.discard)
-            logger.warning("sms: bot reply slower than %.0fs; will send by REST", self.settings.reply_timeout_seconds)
-            return twiml([])
+            logger.warning("sms: bot reply slower than %.1fs; the rest will go by REST", deadline)
+            if not guidance:
+                return twiml([])
+            rendered = render_sms([{"text": t} for t in guidance], self.settings.max_segments)
+            return twiml(await self._within_daily_cap(sender_id, text, rendered.messages))
         except Exception as error:  # the bot failed; the person still deserves an answer (below)
             logger.error("sms: bot failed to handle a message (%s)", type(error).__name__)
             outcome = TurnOutcome(failed=True)
@@ -310,15 +317,21 @@ class SmsInput(InputChannel):
         text: str,
         collector: CollectingOutputChannel,
         outcome: TurnOutcome,
+        already_sent: Sequence[str] = (),
     ) -> List[str]:
-        """The texts to send for a finished turn: never none (channels/fallback.py), within the daily cap."""
-        bot_messages = list(collector.messages)
-        said = [m.get("text") for m in bot_messages if m.get("text")]
-        if not bot_messages:
-            bot_messages = [{"text": t} for t in fallback_messages(text)]
+        """The texts to send for a finished turn: never none (channels/fallback.py), within the daily cap.
+
+        ``already_sent``: lines the person has had this turn (emergency guidance sent before the bot finished).
+        """
+        bot_messages = [m for m in collector.messages if m.get("text") not in already_sent or m.get("buttons")]
+        said = [*already_sent, *(m.get("text") for m in bot_messages if m.get("text"))]
+        if not collector.messages:
+            bot_messages = [] if already_sent else [{"text": t} for t in fallback_messages(text)]
         else:
             bot_messages = [{"text": t} for t in missing_emergency(text, said)] + bot_messages
         await after_silent_turn(request, sender_id, outcome, bool(collector.messages))
+        if not bot_messages:
+            return []
         rendered = render_sms(bot_messages, self.settings.max_segments)
         await self._choices.remember(sender_id, rendered.choices)
         return await self._within_daily_cap(sender_id, text, rendered.messages)
@@ -352,9 +365,10 @@ class SmsInput(InputChannel):
         sender_id: str,
         to_number: str,
         text: str,
+        already_sent: Sequence[str] = (),
     ) -> None:
         outcome = await run_turn(turn)
-        messages = await self._reply_for(request, sender_id, text, collector, outcome)
+        messages = await self._reply_for(request, sender_id, text, collector, outcome, already_sent)
         if await self._opted_out(sender_id):
             return
         for body in messages:

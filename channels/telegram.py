@@ -33,7 +33,7 @@ from telegram.request import HTTPXRequest
 
 from channels.commands import neutralise
 from channels.dedup import DuplicateStillRunning, IdempotencyStore, KeyValueStore, store_from_env
-from channels.fallback import after_silent_turn, fallback_messages, missing_emergency, run_turn
+from channels.fallback import after_silent_turn, fallback_messages, missing_emergency, run_turn, turn_deadline
 from channels.identity import pseudonymise
 from channels.render import choices_from_buttons, split_for_telegram
 
@@ -126,6 +126,9 @@ class TelegramOutput(OutputChannel):
     async def _send(self, text: str, keyboard: Optional[InlineKeyboardMarkup] = None) -> None:
         if await self._channel.is_stopped(self._sender_id):
             # After /stop nothing goes out (e.g. a Rasa reminder firing later) until they write again.
+            return
+        if text in self.said and not keyboard:
+            # Already sent this turn: emergency guidance sent before a slow bot finished (channels/fallback.py).
             return
         parts = split_for_telegram(text) or (["Please choose:"] if keyboard else [])
         self.said.append(text)
@@ -320,12 +323,17 @@ class TelegramInput(InputChannel):
                     message_id=str(update.update_id),
                     metadata=self.get_metadata(request),
                 )
-            )
+            ),
+            timeout=turn_deadline(text),
         )
         # Never silent (channels/fallback.py): answer from safety/ when the bot said nothing, and make sure
         # emergency guidance went out when the message was about danger.
         said_anything = bool(output.said)
-        extra = fallback_messages(text) if not said_anything else missing_emergency(text, output.said)
+        if outcome.timed_out or not said_anything:
+            # A timeout only happens to an emergency: its guidance now, the rest of the reply when the bot is done.
+            extra = fallback_messages(text)
+        else:
+            extra = missing_emergency(text, output.said)
         for reply in extra:
             await output.send_text_message(sender_id, reply)
         await after_silent_turn(request, sender_id, outcome, said_anything)

@@ -225,3 +225,20 @@ def test_limit_settings_that_do_not_parse_are_a_clear_error(monkeypatch: pytest.
         MetadataRestInput(store=InMemoryStore())
 
 
+
+
+def test_an_emergency_is_answered_at_once_when_the_bot_is_slow(rest: RestHarness) -> None:
+    import time as clock
+
+    async def slow(message: UserMessage) -> None:
+        import asyncio
+
+        rest.bot.received.append(message)
+        await asyncio.sleep(6)
+        await message.output_channel.send_text_message(message.sender_id, "late")
+
+    rest.bot.handle_message = slow  # type: ignore[method-assign]
+    started = clock.monotonic()
+    texts = rest.texts(EMERGENCY)
+    assert clock.monotonic() - started < 4
+    assert texts == emergency_guidance("not_breathing")

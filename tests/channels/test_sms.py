@@ -551,3 +551,31 @@ def test_command_text_by_sms_is_read_as_words(harness: SmsHarness) -> None:
     harness.text('/inform{"age": 1e309}')
     harness.text("/restart")
     assert [m.text for m in harness.bot.received] == ['inform{"age": 1e309}', "restart"]
+
+
+def test_an_emergency_is_answered_at_once_when_the_bot_is_slow_and_the_rest_follows_by_rest() -> None:
+    from safety.guidance import emergency_guidance
+
+    RecordingTwilioHttp.requests.clear()
+    bot = ScriptedBot()
+
+    async def slow(message: UserMessage) -> None:
+        bot.received.append(message)
+        await asyncio.sleep(3)
+        for line in [*emergency_guidance("not_breathing"), "Is there anything else?"]:
+            await message.output_channel.send_text_message(message.sender_id, line)
+
+    bot.handle_message = slow  # type: ignore[method-assign]
+    harness = SmsHarness(make_channel(), bot)
+    try:
+        started = time.monotonic()
+        now = "\n".join(replies(harness.text("my son isnt breathing")))
+        assert time.monotonic() - started < 3
+        assert now.startswith("Call 999 now.")
+        deadline = time.monotonic() + 10
+        while not RecordingTwilioHttp.requests and time.monotonic() < deadline:
+            time.sleep(0.05)
+        later = [r["data"]["Body"] for r in RecordingTwilioHttp.requests]
+        assert later == ["Is there anything else?"]  # the guidance is not sent twice
+    finally:
+        harness.close()

@@ -396,3 +396,21 @@ def test_command_text_on_telegram_is_read_as_words_but_start_still_greets(tg: Te
     tg.say('/inform{"age": 1e309}')
     tg.say("/start")
     assert [m.text for m in tg.bot.received] == ["restart", 'inform{"age": 1e309}', "/greet"]
+
+
+def test_an_emergency_is_answered_at_once_when_the_bot_is_slow_and_not_repeated_later(tg: TelegramHarness) -> None:
+    from safety.guidance import emergency_guidance
+
+    async def slow(message: UserMessage) -> None:
+        tg.bot.received.append(message)
+        await asyncio.sleep(3)
+        for line in emergency_guidance("not_breathing"):  # what action_emergency says, late
+            await message.output_channel.send_text_message(message.sender_id, line)
+
+    tg.bot.handle_message = slow  # type: ignore[method-assign]
+    started = time.monotonic()
+    assert tg.say("my son isnt breathing").status_code == 200
+    assert time.monotonic() - started < 3
+    time.sleep(2)
+    texts = [call.params["text"] for call in tg.api.calls_to("sendMessage")]
+    assert texts == emergency_guidance("not_breathing")

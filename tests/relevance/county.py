@@ -9,9 +9,9 @@ deterministic and reviewable; nothing here is bundled data and nothing is edited
 
 Everything is invented: the organisations, the towns (some with "&", an apostrophe or a comma in their names, to
 test place normalisation), postcodes in the unused area ``QQ``, and numbers from Ofcom's drama ranges
-(01632 960xxx, 07700 900xxx, 0808 157 0xxx). Records come in the shapes :mod:`knowledge.formats.importer` reads:
-HSDS 3.0 ``service_full`` objects, and some in the older ORUK 1.0 shape (``regular_schedules`` with
-``weekday``, ``eligibilitys``).
+(01632 960xxx, 07700 900xxx). Records are HSDS 3.0 ``service_full`` objects, the shape
+:mod:`knowledge.formats.importer` reads (one shape per feed: the importer recognises a feed's format as a whole);
+some descriptions carry HTML, as council feeds do.
 
 Each service carries, outside the HSDS record, what the benchmark needs to judge "wrong for the person":
 its special ``group`` (a service only for people leaving prison, young people, families, rough sleepers, people
@@ -67,7 +67,6 @@ class Spec:
     group: str | None = None  # special group; see module docstring
     closes_bank_holidays: bool = False
     open_bank_holidays: bool = False  # schedule notes say it opens on bank holidays
-    oruk1: bool = False  # write in the ORUK 1.0 shape
     county: str = COUNTY
     extra: dict = field(default_factory=dict)
 
@@ -123,7 +122,7 @@ SPECS: tuple[Spec, ...] = (
          town="Calderwick", areas=("Wendmoor",), taxonomy=("Young carers", "Children affected by parental "
                                                             "substance use"),
          hours=((WEEKDAYS, "09:00", "17:00"),), phone=_n(130), text="07700 900130", min_age=8, max_age=18,
-         group="young_people", oruk1=True),
+         group="young_people"),
     # --- Young people ------------------------------------------------------------------------------------------
     Spec("junction", "Junction Young People's Service", "Wendmoor Youth Trust",
          "Drug and alcohol help for young people aged 11 to 18, and for young people worried about a parent's "
@@ -158,8 +157,8 @@ SPECS: tuple[Spec, ...] = (
          hours=(("MO,TU,WE,TH,FR,SA", "09:00", "18:00"), ("SU", "10:00", "16:00")), phone=_n(161),
          open_bank_holidays=True),
     Spec("pharm_ollerby", "Ollerby Lane Pharmacy", "Ollerby Lane Pharmacy",
-         "Prescriptions, flu jabs and supervised consumption. We do not run a needle exchange: ask us where "
-         "the nearest one is.",
+         "<p>Prescriptions, flu jabs and supervised consumption.</p><p>We do <strong>not</strong> run a needle "
+         "exchange: ask us where the nearest one is.</p>",
          town="Dunmere", taxonomy=("Pharmacy",), hours=((WEEKDAYS, "09:00", "17:30"),), phone=_n(162)),
     Spec("pharm_late", "Kingsway Late Pharmacy", "Kingsway Pharmacy",
          "Open late every day. Needle exchange, naloxone and emergency contraception.",
@@ -201,7 +200,7 @@ SPECS: tuple[Spec, ...] = (
     Spec("mentors", "Wendmoor Recovery Mentors", "Lantern Recovery Community",
          "Volunteer peer mentors with their own experience of recovery from alcohol or drugs.",
          areas=("Wendmoor",), taxonomy=("Peer support",), hours=((WEEKDAYS, "10:00", "18:00"),),
-         phone=_n(182), text="07700 900182", oruk1=True),
+         phone=_n(182), text="07700 900182"),
     Spec("women", "Brackenford Women's Recovery Group", "Wendmoor Recovery Partnership",
          "A women-only group for women affected by alcohol or drugs, with a creche.",
          town="Brackenford", taxonomy=("Peer support", "Women"), hours=(("MO", "10:00", "12:00"),),
@@ -253,7 +252,7 @@ SPECS: tuple[Spec, ...] = (
          phone=_n(203), min_age=18),
     # --- Everyday council services whose words fool keyword search --------------------------------------------
     Spec("larder", "Dunmere Community Food Larder", "Dunmere Community Association",
-         "Low-cost food for local families, with tea, coffee and soft drinks. Everyone welcome.",
+         "<p>Low-cost food for local families, with tea, coffee and soft drinks.</p><p>Everyone welcome.</p>",
          town="Dunmere", taxonomy=("Food",), hours=(("TU,FR", "10:00", "13:00"),), phone=_n(210)),
     Spec("swim", "Family Swim Sessions", "Brackenford Leisure Centre",
          "Fun swimming sessions for families every weekend. Drinks and snacks in the café afterwards.",
@@ -309,16 +308,6 @@ def _schedules(spec: Spec) -> list[dict]:
     return rows
 
 
-def _oruk1_schedules(spec: Spec) -> list[dict]:
-    codes = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
-    rows = []
-    for byday, opens, closes in spec.hours:
-        for code in byday.split(","):
-            rows.append({"id": f"{spec.key}-rs-{len(rows) + 1}", "weekday": codes.index(code) + 1,
-                         "opens_at": opens, "closes_at": closes, "freq": "WEEKLY"})
-    return rows
-
-
 def _record(spec: Spec, index: int) -> dict:
     record: dict = {
         "id": f"wend-{spec.key}",
@@ -342,17 +331,11 @@ def _record(spec: Spec, index: int) -> dict:
     if spec.text:
         phones.append({"id": f"{spec.key}-ph-2", "number": spec.text, "type": "text"})
     record["phones"] = phones
-    if spec.oruk1:
-        record["regular_schedules"] = _oruk1_schedules(spec)
-        if spec.min_age is not None or spec.max_age is not None:
-            record["eligibilitys"] = [{"id": f"{spec.key}-el", "eligibility": "age",
-                                       "minimum_age": spec.min_age, "maximum_age": spec.max_age}]
-    else:
-        record["schedules"] = _schedules(spec)
-        if spec.min_age is not None:
-            record["minimum_age"] = spec.min_age
-        if spec.max_age is not None:
-            record["maximum_age"] = spec.max_age
+    record["schedules"] = _schedules(spec)
+    if spec.min_age is not None:
+        record["minimum_age"] = spec.min_age
+    if spec.max_age is not None:
+        record["maximum_age"] = spec.max_age
     record["service_areas"] = [{"id": f"{spec.key}-area-{i}", "name": name} for i, name in enumerate(spec.areas, 1)]
     if spec.town:
         district = TOWNS[spec.town]

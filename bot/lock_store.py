@@ -41,7 +41,9 @@ from bot import settings
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_KEY_PREFIX = "signpost:lock:"
+#: Prefix of every key signpost keeps in Redis (so it can share a Redis; tests give each run its own).
+REDIS_PREFIX_ENV = "SIGNPOST_REDIS_PREFIX"
+DEFAULT_REDIS_PREFIX = "signpost:"
 #: Seconds a ticket lives without renewal: how long a crashed server can hold up one conversation.
 LIFETIME_ENV = "SIGNPOST_LOCK_LIFETIME_SECONDS"
 DEFAULT_LIFETIME_SECONDS = 20.0
@@ -129,7 +131,9 @@ class AtomicRedisLockStore(LockStore):
     ) -> None:
         options: Dict[str, Any] = dict(endpoint_config.kwargs) if endpoint_config else {}
         self.url = url or (endpoint_config.url if endpoint_config else None) or settings.redis_url()
-        self.key_prefix = key_prefix or options.get("key_prefix") or DEFAULT_KEY_PREFIX
+        self.key_prefix = key_prefix or options.get("key_prefix") or (
+            (os.environ.get(REDIS_PREFIX_ENV, "").strip() or DEFAULT_REDIS_PREFIX) + "lock:"
+        )
         self.lifetime = float(lifetime or options.get("lifetime") or lifetime_seconds())
         self._clients: Dict[int, Any] = {}
         self._scripts: Dict[int, Dict[str, Any]] = {}

@@ -1,0 +1,147 @@
+"""The deployment files in deploy/ say what the code does: the settings they set are ones the code reads, the
+ports and probe paths are the ones the servers serve, and the stores are the ones that are safe across replicas.
+
+No cluster runs here (no network, no Kubernetes), so this parses the files and checks them against the code;
+tests/production/test_fault.py runs the nginx config itself under faults.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bot import settings
+from tests.production.cluster import render_nginx_conf
+
+DEPLOY = settings.PROJECT_ROOT / "deploy"
+KUBERNETES = DEPLOY / "kubernetes"
+#: Settings Rasa itself reads (not in our code).
+RASA_SETTINGS = {"SANIC_WORKERS", "RASA_TELEMETRY_ENABLED"}
+#: The code whose environment variables a deployment may set.
+CODE = ("bot", "channels", "actions", "knowledge", "referrals", "insight", "safety", "replies")
+
+
+def code_settings() -> set[str]:
+    """Every SIGNPOST_/TWILIO_/TELEGRAM_ name written as a string in the application code."""
+    names: set[str] = set()
+    for folder in CODE:
+        for path in (settings.PROJECT_ROOT / folder).rglob("*.py"):
+            names |= set(re.findall(r"[\"']((?:SIGNPOST|TWILIO|TELEGRAM)_[A-Z0-9_]+)[\"']", path.read_text()))
+    return names
+
+
+def kubernetes_documents() -> list[dict]:
+    documents = []
+    for path in sorted(KUBERNETES.glob("*.yaml")):
+        if path.name == "kustomization.yaml":
+            continue
+        documents += [doc for doc in yaml.safe_load_all(path.read_text()) if doc]
+    return documents
+
+
+def find(kind: str, name: str) -> dict:
+    matches = [d for d in kubernetes_documents() if d["kind"] == kind and d["metadata"]["name"] == name]
+    assert len(matches) == 1, f"one {kind} {name}"
+    return matches[0]
+
+
+def container(deployment: str) -> dict:
+    return find("Deployment", deployment)["spec"]["template"]["spec"]["containers"][0]
+
+
+def test_every_kubernetes_file_parses_and_kustomize_lists_them_all():
+    listed = set(yaml.safe_load((KUBERNETES / "kustomization.yaml").read_text())["resources"])
+    files = {p.name for p in KUBERNETES.glob("*.yaml")} - {"kustomization.yaml", "secret.example.yaml"}
+    assert listed == files
+    for document in kubernetes_documents():
+        assert {"apiVersion", "kind", "metadata"} <= set(document)
+
+
+def test_settings_in_the_deployment_files_are_ones_the_code_reads():
+    known = code_settings() | RASA_SETTINGS
+    for required in (settings.TRACKER_URL_ENV, settings.REDIS_URL_ENV, settings.RETENTION_HOURS_ENV,
+                     "SIGNPOST_PSEUDONYM_KEY", "SIGNPOST_DATABASE_URL", "SIGNPOST_LOCK_LIFETIME_SECONDS"):
+        assert required in known, f"{required} is read by the code"
+    secret = yaml.safe_load((KUBERNETES / "secret.example.yaml").read_text())["stringData"]
+    config = find("ConfigMap", "signpost-config")["data"]
+    compose = yaml.safe_load((DEPLOY / "compose.yaml").read_text())
+    compose_env = set(compose["x-signpost"]["environment"])
+    env_file = {line.split("=", 1)[0] for line in (DEPLOY / "signpost.env.example").read_text().splitlines()
+                if line and not line.startswith("#")}
+    variables = [k for k in config if k.isupper()]
+    for name in [*secret, *variables, *compose_env, *env_file]:
+        assert name in known, f"{name} is set in deploy/ but nothing reads it"
+    # The two values that make several servers one service, and the pseudonym key, are in the Secret.
+    for name in (settings.TRACKER_URL_ENV, settings.REDIS_URL_ENV, "SIGNPOST_PSEUDONYM_KEY"):
+        assert name in secret
+    for deployment in ("signpost-rasa", "signpost-actions"):
+        sources = container(deployment)["envFrom"]
+        assert {"secretRef": {"name": "signpost-secrets"}} in sources
+        assert {"configMapRef": {"name": "signpost-config"}} in sources
+
+
+def test_the_rasa_servers_use_the_replica_safe_stores_and_reach_the_action_service():
+    config = find("ConfigMap", "signpost-config")["data"]
+    for endpoints in (yaml.safe_load(config["endpoints.yml"]),
+                      yaml.safe_load((DEPLOY / "endpoints.production.yml").read_text())):
+        assert endpoints["tracker_store"]["type"] == "bot.tracker_store.PrivateSQLTrackerStore"
+        assert endpoints["lock_store"]["type"] == "bot.lock_store.AtomicRedisLockStore"
+        assert set(endpoints["tracker_store"]) == {"type"}, "no URL or password in a file"
+    kube_url = yaml.safe_load(config["endpoints.yml"])["action_endpoint"]["url"]
+    assert kube_url == f"http://signpost-actions:{settings.DEFAULT_ACTIONS_PORT}/webhook"
+    credentials = yaml.safe_load(config["credentials.yml"])
+    shipped = yaml.safe_load(settings.CREDENTIALS.read_text())
+    assert set(shipped) <= set(credentials)
+
+
+def test_ports_and_probes_match_what_the_servers_serve():
+    rasa, actions = container("signpost-rasa"), container("signpost-actions")
+    assert rasa["ports"][0]["containerPort"] == settings.DEFAULT_PORT
+    assert actions["ports"][0]["containerPort"] == settings.DEFAULT_ACTIONS_PORT
+    assert rasa["command"][rasa["command"].index("--port") + 1] == str(settings.DEFAULT_PORT)
+    assert actions["command"][actions["command"].index("--port") + 1] == str(settings.DEFAULT_ACTIONS_PORT)
+    assert rasa["command"][:4] == ["python", "-m", "bot.rasa_entry", "rasa"], "logs redacted from the start"
+    assert actions["command"][:4] == ["python", "-m", "bot.rasa_entry", "rasa_sdk"]
+    # Readiness: the REST channel's own health route (channels/rest.py), up only once the model is loaded.
+    rest = (settings.PROJECT_ROOT / "channels" / "rest.py").read_text()
+    assert '@webhook.route("/", methods=["GET"])' in rest and 'return "rest"' in rest
+    assert rasa["readinessProbe"]["httpGet"]["path"] == "/webhooks/rest/"
+    assert rasa["startupProbe"]["httpGet"]["path"] == "/webhooks/rest/"
+    # rasa-sdk serves /health.
+    assert actions["readinessProbe"]["httpGet"]["path"] == "/health"
+    for deployment in ("signpost-rasa", "signpost-actions"):
+        assert find("Deployment", deployment)["spec"]["replicas"] >= 2
+        service = find("Service", deployment)
+        assert service["spec"]["ports"][0]["targetPort"] == "http"
+
+
+def test_compose_runs_two_of_each_behind_the_shipped_nginx_config():
+    compose = yaml.safe_load((DEPLOY / "compose.yaml").read_text())
+    services = compose["services"]
+    assert {"rasa-1", "rasa-2", "actions-1", "actions-2", "proxy", "postgres", "redis"} <= set(services)
+    assert "./nginx/signpost.conf:/etc/nginx/conf.d/default.conf:ro" in services["proxy"]["volumes"]
+    nginx = (DEPLOY / "nginx" / "signpost.conf").read_text()
+    for name in ("rasa-1", "rasa-2"):
+        assert f"server {name}:{settings.DEFAULT_PORT} " in nginx
+        assert services[name]["command"][services[name]["command"].index("--port") + 1] == str(settings.DEFAULT_PORT)
+    for name in ("actions-1", "actions-2"):
+        assert f"server {name}:{settings.DEFAULT_ACTIONS_PORT} " in nginx
+    endpoints = yaml.safe_load((DEPLOY / "endpoints.production.yml").read_text())
+    assert endpoints["action_endpoint"]["url"] == "http://proxy:8081/webhook"
+    assert "listen 8081;" in nginx and "listen 8080;" in nginx
+
+
+@pytest.mark.parametrize("ports", [([5005, 5006], [5055, 5056])])
+def test_the_config_the_fault_test_runs_is_the_shipped_one_with_local_ports(ports):
+    rendered = render_nginx_conf(ports[0], ports[1], 18080, 18081)
+    shipped = (DEPLOY / "nginx" / "signpost.conf").read_text()
+    assert "rasa-1" not in rendered and "server 127.0.0.1:5006 max_fails=1 fail_timeout=10s;" in rendered
+    strip = re.compile(r"\n\s*(server \S+:\d+ .*?;|listen .*?;)")
+    assert strip.sub("", rendered) == strip.sub("", shipped), "only upstream servers and listen ports differ"
+
+
+def test_filled_secrets_stay_out_of_git():
+    ignored = Path(settings.PROJECT_ROOT / ".gitignore").read_text().splitlines()
+    assert "deploy/signpost.env" in ignored

@@ -12,6 +12,15 @@ ordinary word into a place ("help", "drink" and "son" are not "Selby"), so:
 * common chat words are never fuzzily matched, and a place whose name *is* a common word ("Reading",
   "Sale", "March") is taken only when it is the whole answer or follows "in", "near", "around", "from", "at".
 
+People also write places their own way, so each name is known by its everyday forms too (aliases):
+
+* "&" and "and" are the same ("Brighton & Hove", "brighton and hove"); curly apostrophes are apostrophes;
+* a name with a comma or brackets is also known by each part ("Hull, East Riding" -> "hull"), and a name with a
+  prefix or a river by its short form ("Great Yarmouth" -> "yarmouth", "King's Lynn" -> "lynn",
+  "Stratford-upon-Avon" -> "stratford") when no other place claims that form;
+* local names listed as data in the gazetteer's ``aliases`` ("brum" -> Birmingham), used only when the place
+  itself is known (from the directory or the gazetteer).
+
 A well-formed postcode whose district the directory does not know still resolves, to an area of kind
 ``postcode_district`` with nothing containing it, so the reply can say "I don't have local services for WR1 yet"
 instead of pretending not to understand.
@@ -44,6 +53,13 @@ KIND_PRIORITY = {"postcode_district": 0, "town": 1, "county": 2, "service_area":
 
 _POSTCODE = re.compile(r"\b([A-Z]{1,2}[0-9][A-Z0-9]?)\s*([0-9][A-Z]{2})\b", re.IGNORECASE)
 _DISTRICT = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]?$", re.IGNORECASE)
+
+#: First words dropped to get a place's short form ("Great Yarmouth" -> "yarmouth").
+_DROPPABLE_PREFIXES = frozenset({"great", "little", "market", "kings", "bishops", "royal", "old", "new", "east", "west",
+                                 "north", "south", "upper", "lower", "long", "high", "chipping"})
+#: Words after which the rest of a name is a river or a qualifier ("Newcastle upon Tyne" -> "newcastle").
+_QUALIFIER_WORDS = frozenset({"upon", "on", "under", "in", "le", "by"})
+_CURLY_QUOTES = re.compile(r"[\u2018\u2019\u02bc\u2032`\u00b4]")
 
 #: Words before a place that make a common-word place name safe to take ("i live in reading").
 _LOCATIVES = frozenset({"in", "near", "around", "from", "at", "nr", "by", "outside"})
@@ -228,13 +244,18 @@ class AreaIndex:
         areas: dict[str, Area],
         districts: dict[str, Area],
         version: str = "",
+        aliases: dict[str, str] | None = None,
     ) -> None:
-        self._areas = areas  # normalised name -> Area
+        self._areas = dict(areas)  # normalised name -> Area (aliases point at the same Area)
         self._districts = districts  # "WR1" -> Area
         self.version = version
+        self._canonical = frozenset(areas)
+        for alias, key in _all_aliases(areas, aliases or {}).items():
+            self._areas[alias] = areas[key]
         self._by_compact: dict[str, list[str]] = {}
-        for key in areas:
+        for key in self._areas:
             self._by_compact.setdefault(key.replace(" ", ""), []).append(key)
+        areas = self._areas
         self._max_words = max((len(key.split()) for key in areas), default=1)
         # Members: which places lie within each larger area (for "services in Gloucestershire").
         self._members: dict[str, list[str]] = {}
@@ -275,10 +296,10 @@ class AreaIndex:
             builder.add(place.name, "town", (county, *wider))
             for district in getattr(place, "postcode_districts", ()) or ():
                 builder.add_district(str(district).upper(), [place.name, county, *wider])
-        return cls.from_builder(builder, version=directory_fingerprint(session))
+        return cls.from_builder(builder, version=directory_fingerprint(session), aliases=_load_gazetteer_aliases())
 
     @classmethod
-    def from_builder(cls, builder: _Builder, version: str = "") -> "AreaIndex":
+    def from_builder(cls, builder: _Builder, version: str = "", aliases: dict[str, str] | None = None) -> "AreaIndex":
         areas = {
             key: Area(
                 name=builder.display[key],
@@ -300,7 +321,7 @@ class AreaIndex:
             districts[district] = Area(
                 name=district, kind="postcode_district", postcode_district=district, containing=tuple(containing)
             )
-        return cls(areas, districts, version=version)
+        return cls(areas, districts, version=version, aliases=aliases)
 
     def is_current(self, session: Session) -> bool:
         return directory_fingerprint(session) == self.version
@@ -308,7 +329,7 @@ class AreaIndex:
     # --- queries --------------------------------------------------------------------------------------------
 
     def names(self) -> list[str]:
-        """Every place name known, sorted (postcode districts included)."""
+        """Every place name known, sorted (postcode districts included; aliases give their place's name)."""
         return sorted({area.name for area in self._areas.values()} | set(self._districts))
 
     def get(self, name: str) -> Area | None:
@@ -326,6 +347,7 @@ class AreaIndex:
         """Find a place anywhere in ``text`` (a whole message or a bare answer); None if there is none."""
         if not text or not text.strip():
             return None
+        text = _CURLY_QUOTES.sub("'", text)
         full = normalise_postcode(text)
         if full:
             return self._district_area(full.split()[0])
@@ -337,7 +359,8 @@ class AreaIndex:
             if _DISTRICT.match(word):
                 upper = word.upper()
                 after_locative = position > 0 and words[position - 1] in _LOCATIVES
-                if upper in self._districts or len(words) == 1 or after_locative:
+                short_answer = len(words) <= 3 and all(w in COMMON_WORDS or w == word for w in words)
+                if upper in self._districts or len(words) == 1 or after_locative or short_answer:
                     return self._district_area(upper)
         found = self._exact(words) or self._fuzzy(words)
         return found
@@ -411,3 +434,61 @@ class AreaIndex:
                     if best is None or candidate < best:
                         best = candidate
         return self._areas[best[3]] if best else None
+
+
+# --- aliases: the everyday forms of a place's name ----------------------------------------------------------------
+
+
+def _name_forms(key: str) -> list[str]:
+    """Other normalised forms of a normalised name: with "and" for "&" and without it, short forms."""
+    words = key.split()
+    forms = []
+    if "and" in words:
+        forms.append(" ".join(w for w in words if w != "and"))
+    if len(words) >= 2 and words[0] in _DROPPABLE_PREFIXES:
+        forms.append(" ".join(words[1:]))
+    for position, word in enumerate(words[1:], start=1):
+        if word in _QUALIFIER_WORDS and position < len(words) - 1:
+            forms.append(" ".join(words[:position]))
+            break
+    return forms
+
+
+def _display_forms(name: str) -> list[str]:
+    """Normalised forms read from the name as written: "&" as "and", and each part around commas or brackets."""
+    forms = [normalise_text(name.replace("&", " and "))]
+    parts = [part for part in re.split(r"[,()/]", name) if part.strip()]
+    if len(parts) > 1:
+        forms += [normalise_text(part) for part in parts]
+    return forms
+
+
+def _all_aliases(areas: dict[str, Area], data_aliases: dict[str, str]) -> dict[str, str]:
+    """alias -> normalised name of the place it stands for; forms claimed by two places are left out."""
+    claims: dict[str, set[str]] = {}
+    for key, area in areas.items():
+        for form in [*_display_forms(area.name), *_name_forms(key)]:
+            if form and form != key and len(form) >= 4 and form not in COMMON_WORDS:
+                claims.setdefault(form, set()).add(key)
+    derived = {form: next(iter(keys)) for form, keys in claims.items() if len(keys) == 1 and form not in areas}
+    for alias, place in data_aliases.items():
+        alias_key, place_key = normalise_text(alias), normalise_text(place)
+        if place_key in areas and alias_key and alias_key not in areas:
+            derived[alias_key] = place_key
+    return derived
+
+
+def _load_gazetteer_aliases() -> dict[str, str]:
+    """Local names for places, kept as data in the gazetteer (``aliases``: alias -> place name)."""
+    try:
+        import json
+
+        from knowledge.bundled.loader import PLACES_FILE
+    except ImportError:  # pragma: no cover - only while the bundled data is being written
+        return {}
+    try:
+        data = json.loads(PLACES_FILE.read_text(encoding="utf-8"))
+    except (OSError, ValueError):  # pragma: no cover - a broken data file must not stop search
+        return {}
+    aliases = data.get("aliases") or {}
+    return {str(k): str(v) for k, v in aliases.items() if not str(k).startswith("_")}

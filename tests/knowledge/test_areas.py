@@ -179,3 +179,70 @@ def test_the_whole_country_is_not_an_area(db_session):
     index = AreaIndex.build(db_session, places=[])
     assert index.resolve("anywhere in england") is None
     assert index.resolve("nationwide") is None
+
+
+# --- places as people write them (issue 8) -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def punctuated(db_session) -> AreaIndex:
+    """A directory whose place names carry "&", an apostrophe, a comma and a prefix, as council data does."""
+    add_located_service(db_session, "Lynn Recovery", city="King's Lynn", county="Norfolk", postcode="PE30 1AA")
+    add_located_service(db_session, "Yarmouth Hub", city="Great Yarmouth", county="Norfolk", postcode="NR30 1AA")
+    add_located_service(db_session, "Sussex Line", city="Brighton & Hove", county="East Sussex", postcode="BN1 1AA")
+    add_located_service(db_session, "Humber Help", city="Hull", county="East Riding", postcode="HU1 1AA",
+                        areas=["Hull, East Riding"])
+    add_located_service(db_session, "Brum Hub", city="Birmingham", county="West Midlands", postcode="B1 1AA")
+    add_located_service(db_session, "Avon Drop-in", city="Stratford-upon-Avon", county="Warwickshire",
+                        postcode="CV37 6AA")
+    db_session.commit()
+    return AreaIndex.build(db_session, places=[])
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("yarmouth", "Great Yarmouth"),
+        ("im in yarmouth", "Great Yarmouth"),
+        ("lynn", "King's Lynn"),
+        ("kings lynn", "King's Lynn"),
+        ("King\u2019s Lynn", "King's Lynn"),
+        ("king\u2018s lynn", "King's Lynn"),
+        ("brum", "Birmingham"),
+        ("near brum pls", "Birmingham"),
+        ("Brighton & Hove", "Brighton & Hove"),
+        ("brighton and hove", "Brighton & Hove"),
+        ("Hull, East Riding", "Hull, East Riding"),
+        ("hull", "Hull"),
+        ("stratford", "Stratford-upon-Avon"),
+    ],
+)
+def test_places_are_understood_as_people_write_them(punctuated, text, name):
+    found = punctuated.resolve(text)
+    assert found is not None and found.name == name
+
+
+def test_an_alias_leads_to_the_same_area_as_the_place_itself(punctuated):
+    assert punctuated.resolve("yarmouth") == punctuated.resolve("Great Yarmouth")
+    assert punctuated.resolve("yarmouth").containing == ("Norfolk",)
+
+
+def test_a_local_name_for_a_place_no_service_covers_is_not_a_place(index):
+    assert index.resolve("brum") is None  # the gazetteer alias applies only when Birmingham is known
+
+
+@pytest.mark.parametrize(
+    ("text", "district"), [("WR1", "WR1"), ("wr1", "WR1"), ("im in WR1", "WR1"), ("WR1 please", "WR1"), ("PE30", "PE30")]
+)
+def test_a_postcode_district_alone_is_a_place(index, text, district):
+    found = index.resolve(text)
+    assert found is not None and found.kind == "postcode_district" and found.name == district
+
+
+def test_the_gazetteer_aliases_are_documented_data():
+    import json
+
+    from knowledge.bundled.loader import PLACES_FILE
+
+    aliases = json.loads(PLACES_FILE.read_text(encoding="utf-8"))["aliases"]
+    assert aliases["brum"] == "Birmingham" and "_note" in aliases

@@ -74,6 +74,40 @@ def insight_retention_days() -> int:
     return int(raw)
 
 
+#: A council's live directory API (ORUK 1.0/3.0 or HSDS 3.0) that `signpost run` syncs from; unset: no sync.
+SYNC_URL_ENV = "SIGNPOST_SYNC_URL"
+#: Minutes between syncs (the first runs when the server starts).
+SYNC_INTERVAL_ENV = "SIGNPOST_SYNC_INTERVAL_MINUTES"
+DEFAULT_SYNC_INTERVAL_MINUTES = 360.0
+#: Never sync more often than this: a council's API is shared with its own website.
+MIN_SYNC_INTERVAL_MINUTES = 5.0
+#: The name recorded as the synced records' source (default: the feed's address).
+SYNC_SOURCE_ENV = "SIGNPOST_SYNC_SOURCE"
+
+
+def sync_url() -> str | None:
+    """SIGNPOST_SYNC_URL, or None when the directory is not synced on a schedule."""
+    return os.environ.get(SYNC_URL_ENV, "").strip() or None
+
+
+def sync_source() -> str | None:
+    return os.environ.get(SYNC_SOURCE_ENV, "").strip() or None
+
+
+def sync_interval_minutes() -> float:
+    """SIGNPOST_SYNC_INTERVAL_MINUTES (default 360, at least 5); anything else is an error."""
+    raw = os.environ.get(SYNC_INTERVAL_ENV, "").strip()
+    if not raw:
+        return DEFAULT_SYNC_INTERVAL_MINUTES
+    try:
+        minutes = float(raw)
+    except ValueError:
+        raise ValueError(f"{SYNC_INTERVAL_ENV} must be a number of minutes, not {raw!r}") from None
+    if not minutes >= MIN_SYNC_INTERVAL_MINUTES:
+        raise ValueError(f"{SYNC_INTERVAL_ENV} must be at least {MIN_SYNC_INTERVAL_MINUTES:g} minutes")
+    return minutes
+
+
 def rasa_environment() -> dict[str, str]:
     """The environment Rasa runs in: no telemetry (no network), our packages importable."""
     env = dict(os.environ)

@@ -110,6 +110,7 @@ def run(port: int, actions_port: int, model: Path | None = None, debug: bool = F
     env = settings.rasa_environment()
     try:
         settings.retention_hours()
+        settings.sync_interval_minutes()
     except ValueError as error:
         print(error, file=sys.stderr)
         return EXIT_USAGE
@@ -124,7 +125,11 @@ def run(port: int, actions_port: int, model: Path | None = None, debug: bool = F
         stopping = True
 
     previous = {sig: signal.signal(sig, request_stop) for sig in (signal.SIGINT, signal.SIGTERM)}
+    scheduled_sync = None
     try:
+        from bot.sync_scheduler import start_scheduled_sync  # SIGNPOST_SYNC_URL: sync the directory on a schedule
+
+        scheduled_sync = start_scheduled_sync()
         processes.append(
             subprocess.Popen(
                 [*_ENTRY, "rasa_sdk", "--actions", "actions", "--port", str(actions_port), *log_level],
@@ -153,6 +158,8 @@ def run(port: int, actions_port: int, model: Path | None = None, debug: bool = F
         failed = [p for p in processes if p.poll() not in (None, 0)]
         return EXIT_PROBLEMS if failed and not stopping else EXIT_OK
     finally:
+        if scheduled_sync is not None:
+            scheduled_sync.stop(timeout=5)
         _stop(processes)
         endpoints.unlink(missing_ok=True)
         credentials.unlink(missing_ok=True)

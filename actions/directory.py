@@ -1,8 +1,9 @@
 """The action server's single way into the service directory.
 
-One engine per process, and an area index that is rebuilt as soon as the directory's place data changes
-(a cheap fingerprint query per turn), so that a council that imports its directory is understood at once,
-without restarting or retraining anything.
+One engine per process, and one area index per directory version: it is built when the directory's fingerprint
+(a few aggregate queries, checked once per unit of work) differs from the one it was built for, and reused by
+every search until then. So a council that imports or syncs its directory is understood at its next message,
+without restarting or retraining anything, and a search never rebuilds the index itself.
 """
 from __future__ import annotations
 
@@ -28,6 +29,7 @@ class DirectoryUnavailable(RuntimeError):
 
 _engine: Engine | None = None
 _area_index: AreaIndex | None = None
+_builds = 0
 
 
 def engine() -> Engine:
@@ -50,20 +52,36 @@ def directory_session() -> Iterator[Session]:
         raise DirectoryUnavailable(type(error).__name__) from None
 
 
+#: Where a unit of work keeps the index it has checked, so one turn checks the fingerprint once.
+_SESSION_KEY = "signpost.area_index"
+
+
 def area_index(session: Session) -> AreaIndex:
-    """The area index, rebuilt when the directory's places have changed since it was built."""
-    global _area_index
+    """The area index for the directory as ``session`` sees it: the cached one while the directory is unchanged,
+    rebuilt once when it has changed (an import, a sync)."""
+    global _area_index, _builds
+    held = session.info.get(_SESSION_KEY)
+    if held is not None:
+        return held
     with _lock:
         if _area_index is None or not _area_index.is_current(session):
             _area_index = AreaIndex.build(session)
+            _builds += 1
+        session.info[_SESSION_KEY] = _area_index
         return _area_index
+
+
+def index_builds() -> int:
+    """How many times this process has built the area index (tests check it is built once per change)."""
+    return _builds
 
 
 def reset() -> None:
     """Forget the engine and index (tests point the actions at another database)."""
-    global _engine, _area_index
+    global _engine, _area_index, _builds
     with _lock:
         if _engine is not None:
             _engine.dispose()
         _engine = None
         _area_index = None
+        _builds = 0

@@ -16,7 +16,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
-from sqlalchemy import select, update
+from sqlalchemy import false, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from knowledge.formats.exporter import service_to_hsds
@@ -96,12 +96,37 @@ def apply_feed(
             summary.kept_rejected.append(service_id)
         elif status != WITHDRAWN_STATUS:
             summary.withdrawn.append(service_id)
-    _withdraw(session, summary.withdrawn)
-    return summary
+    _mark_modified(session, summary.changed, {})
+    _mark_modified(session, summary.withdrawn, {"status": WITHDRAWN_STATUS})
+    return _with_feed_ids(summary, source)
 
 
 def _ids_from(session: Session, source: str) -> list:
-    return list(session.scalars(select(Service.id).where(Service.source == source)))
+    """The services an earlier sync (or import) of this feed stored: same id scope, or same source."""
+    return list(session.scalars(select(Service.id).where(or_(Service.source == source, _same_scope(source)))))
+
+
+def _with_feed_ids(summary: SyncSummary, source: str) -> SyncSummary:
+    """The summary with the ids the council's feed uses (stored ids carry the feed's scope as a prefix)."""
+    prefix = f"{_scope(source)}:" if _scope(source) else None
+    for name in ("added", "changed", "unchanged", "withdrawn", "kept_rejected"):
+        ids = getattr(summary, name)
+        ids[:] = [i[len(prefix):] if prefix and i.startswith(prefix) else i for i in ids]
+    return summary
+
+
+def _scope(source: str) -> str | None:
+    try:
+        from knowledge.formats.ids import scope_for
+    except ImportError:  # an importer that does not scope ids
+        return None
+    return scope_for(source)
+
+
+def _same_scope(source: str):
+    """Service.id_scope == the scope the importer gives ``source`` (when the importer scopes ids by feed)."""
+    scope = _scope(source)
+    return Service.id_scope == scope if scope else false()
 
 
 def _snapshots(session: Session, ids: Iterable[str]) -> dict:
@@ -151,12 +176,14 @@ def _still_listed(service_id: str, rejected_labels: set) -> bool:
     return service_id in rejected_labels or any(service_id.endswith(f":{label}") for label in rejected_labels)
 
 
-def _withdraw(session: Session, ids: list) -> None:
+def _mark_modified(session: Session, ids: list, values: dict) -> None:
+    """Set ``values`` and stamp ``last_modified``: the action server's directory fingerprint includes the newest
+    stamp, so a change that touched only a service's phones or hours is still seen at the next turn."""
     for start in range(0, len(ids), 500):
         session.execute(
             update(Service)
             .where(Service.id.in_(ids[start:start + 500]))
-            .values(status=WITHDRAWN_STATUS, last_modified=utcnow())
+            .values(last_modified=utcnow(), **values)
             .execution_options(synchronize_session=False)
         )
     session.flush()

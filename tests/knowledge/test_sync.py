@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from knowledge.formats.exporter import export_hsds
 from knowledge.formats.importer import import_hsds
@@ -23,6 +23,7 @@ from knowledge.sync.apply import EmptyFeedError
 from knowledge.sync.client import ClientSettings, FeedClient, FeedError
 from knowledge.sync.feed import read_feed
 from knowledge.sync.runner import default_source, sync_directory
+from knowledge.sync.schedule import ScheduledSync
 from tests.knowledge.feed_server import Feed, FeedServer
 
 PROJECT = Path(__file__).resolve().parents[2]
@@ -62,9 +63,19 @@ def directory_snapshot(engine) -> list:
         return export_hsds(session)
 
 
-def status_of(engine, service_id: str) -> str | None:
+def feed_id(stored_id: str) -> str:
+    """A stored id without the feed's scope prefix (Bristol's ids hold no colon)."""
+    return stored_id.rsplit(":", 1)[-1]
+
+
+def status_of(engine, feed_id: str) -> str | None:
+    """The status of the service the feed calls ``feed_id`` (stored under the feed's scope, if any)."""
     with session_scope(engine) as session:
-        return session.scalar(select(Service.status).where(Service.id == service_id))
+        statuses = session.scalars(
+            select(Service.status).where(or_(Service.id == feed_id, Service.id.like(f"%:{feed_id}")))
+        ).all()
+    assert len(statuses) <= 1, statuses
+    return statuses[0] if statuses else None
 
 
 # --- Reading a whole feed -----------------------------------------------------------------------------------------
@@ -149,9 +160,14 @@ def test_sync_writes_what_a_file_import_of_the_same_records_writes(server, brist
     for engine in (synced, imported):
         create_schema(engine)
     outcome = sync_directory(synced, server.url("bristol"), settings=FAST, source="Bristol feed")
+    # What /services/{id} answers for each listed record (for an id listed twice, the first record with it).
+    first_with_id: dict = {}
+    for record in bristol:
+        first_with_id.setdefault(str(record.get("id")), record)
+    as_served = [first_with_id[str(record.get("id"))] for record in bristol]
     with session_scope(imported) as session:
-        report = import_hsds(session, copy.deepcopy(bristol), source="Bristol feed")
-    assert sorted(outcome.summary.added) == sorted(report.created) and report.created
+        report = import_hsds(session, copy.deepcopy(as_served), source="Bristol feed")
+    assert sorted(outcome.summary.added) == sorted(feed_id(i) for i in report.created) and report.created
     assert outcome.summary.rejected == report.rejected
     assert outcome.summary.changed == [] and outcome.summary.withdrawn == []
     strip = lambda services: [{k: v for k, v in s.items() if k != "last_modified"} for s in services]  # noqa: E731
@@ -159,7 +175,7 @@ def test_sync_writes_what_a_file_import_of_the_same_records_writes(server, brist
 
     again = sync_directory(synced, server.url("bristol"), settings=FAST, source="Bristol feed")
     assert again.summary.added == again.summary.changed == again.summary.withdrawn == []
-    assert sorted(again.summary.unchanged) == sorted(report.created)
+    assert sorted(again.summary.unchanged) == sorted(feed_id(i) for i in report.created)
     for engine in (synced, imported):
         engine.dispose()
 
@@ -301,3 +317,72 @@ def test_kb_sync_command_prints_a_summary_and_fails_safely(server, bristol, tmp_
     assert f"withdrawn (no longer in the feed, now inactive): {withdrawn['id']}" in again.stdout
     assert status_of(engine, str(withdrawn["id"])) == "inactive"
     engine.dispose()
+
+
+# --- On a schedule, seen by the running assistant without a restart ---------------------------------------------
+
+
+def with_a_place(record: dict, town: str, postcode: str) -> dict:
+    """A copy of a real ORUK 1.0 record, now delivered at a (fictional) town's community hub."""
+    placed = copy.deepcopy(record)
+    placed["service_at_locations"] = [{"id": f"sal-{town}", "location": {
+        "id": f"loc-{town}", "name": f"{town} Community Hub",
+        "physical_addresses": [{"id": f"adr-{town}", "address_1": "1 Market Street", "city": town,
+                                "postal_code": postcode}],
+    }}]
+    return placed
+
+
+def test_a_scheduled_sync_reaches_the_assistant_without_a_restart(server, clean, tmp_path, monkeypatch):
+    from actions import directory
+
+    url = f"sqlite:///{tmp_path / 'directory.db'}"
+    create_schema(make_engine(url))
+    monkeypatch.setenv("SIGNPOST_DATABASE_URL", url)
+    directory.reset()
+    records = copy.deepcopy(clean[:5])
+    server.add_feed("council", Feed(records=records, style="oruk1"))
+    schedule = ScheduledSync(lambda: make_engine(url), server.url("council"), interval=0.2, settings=FAST)
+    schedule.start()
+    try:
+        assert schedule.wait_for_runs(1, timeout=30) and schedule.last_error is None
+        with directory.directory_session() as session:
+            assert directory.area_index(session).get("Dunmere") is None
+        builds = directory.index_builds()
+        for _ in range(3):  # the directory has not changed: every turn reuses the same index
+            with directory.directory_session() as session:
+                directory.area_index(session)
+        assert directory.index_builds() == builds
+
+        records.append(with_a_place(clean[10], "Dunmere", "ZZ9 1AA"))
+        assert schedule.wait_for_runs(schedule.runs + 2, timeout=30)  # one whole run after the change
+        with directory.directory_session() as session:
+            area = directory.area_index(session).resolve("im in dunmere")
+            assert area is not None and area.name == "Dunmere"
+        assert directory.index_builds() == builds + 1
+
+        server.fail("council", page=1, kind="500", times=1000)
+        failures = schedule.failures
+        assert schedule.wait_for_runs(schedule.runs + 2, timeout=30)
+        assert schedule.failures > failures and "HTTP 500" in schedule.last_error
+        assert status_of(make_engine(url), str(clean[10]["id"])) == "active"  # the last good directory stays
+    finally:
+        schedule.stop()
+        directory.reset()
+    assert not schedule._thread.is_alive()
+
+
+def test_schedule_settings(monkeypatch):
+    from bot import settings
+    from bot.sync_scheduler import start_scheduled_sync
+
+    monkeypatch.delenv("SIGNPOST_SYNC_URL", raising=False)
+    monkeypatch.delenv("SIGNPOST_SYNC_INTERVAL_MINUTES", raising=False)
+    assert start_scheduled_sync() is None  # no URL: no sync
+    assert settings.sync_interval_minutes() == 360
+    monkeypatch.setenv("SIGNPOST_SYNC_INTERVAL_MINUTES", "30")
+    assert settings.sync_interval_minutes() == 30
+    for bad in ("often", "1", "-5"):
+        monkeypatch.setenv("SIGNPOST_SYNC_INTERVAL_MINUTES", bad)
+        with pytest.raises(ValueError, match="SIGNPOST_SYNC_INTERVAL_MINUTES"):
+            settings.sync_interval_minutes()

@@ -36,7 +36,9 @@ class ActionFindServices(Action):
         try:
             with directory_session() as session:
                 area = self._area(session, tracker)
-                result = find_services(session, need=need, area=area, now=now, person=person)
+                result = find_services(
+                    session, need=need, area=area, now=now, person=person, area_index=area_index(session)
+                )
                 messages = describe_result(result)
             record_answer(result, tracker.get_latest_input_channel())  # anonymous counts; never delays the reply
         except DirectoryUnavailable:

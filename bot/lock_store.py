@@ -140,6 +140,10 @@ class AtomicRedisLockStore(LockStore):
         # Without Redis: one process, Rasa's own in-memory queue (polled quickly, not once a second).
         self._local: Optional[InMemoryLockStore] = None if self.url else InMemoryLockStore()
         if self._local is not None:
+            # Rasa lets any custom lock store run several Sanic workers; in-process locks would not be shared.
+            if int(os.environ.get("SANIC_WORKERS", "1") or 1) > 1:
+                raise ValueError(f"Several Sanic workers (SANIC_WORKERS) need {settings.REDIS_URL_ENV}: "
+                                 "without Redis, conversation locks are not shared between processes")
             logger.info("%s not set: conversation locks are kept in this process only (one server).",
                         settings.REDIS_URL_ENV)
         super().__init__()

@@ -7,6 +7,7 @@ import subprocess
 import sys
 import time
 
+import pytest
 import redis
 
 from bot import settings
@@ -132,8 +133,12 @@ class _timeout:
         return False
 
 
-def test_without_redis_the_lock_is_kept_in_this_process(monkeypatch):
+def test_without_redis_the_lock_is_kept_in_this_process_and_refuses_several_workers(monkeypatch):
     monkeypatch.delenv("SIGNPOST_REDIS_URL", raising=False)
+    monkeypatch.setenv("SANIC_WORKERS", "2")
+    with pytest.raises(ValueError, match="SIGNPOST_REDIS_URL"):
+        AtomicRedisLockStore()
+    monkeypatch.delenv("SANIC_WORKERS")
     store = AtomicRedisLockStore()
     assert not store.shared
     order: list[int] = []

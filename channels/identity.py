@@ -6,10 +6,13 @@ channel passes ``pseudonymise(channel, raw_id)`` instead: HMAC-SHA256 keyed with
 
 * Keyed, not a plain hash: phone numbers are few enough to hash them all, so an unkeyed hash is reversible.
 * Stable for one key: the same person reaches the same conversation across messages and across replicas.
-* Without ``SIGNPOST_PSEUDONYM_KEY`` we make a random key for this process and warn. We chose that over writing a
-  key file under ``var/``: a key file sits beside the data it protects, is easy to copy or commit by mistake, and
-  differs between replicas anyway. The cost is that conversations start afresh after a restart, which is harmless
-  for development; production must set the variable (same value on every replica).
+* Without ``SIGNPOST_PSEUDONYM_KEY`` a key is generated once and kept in ``var/pseudonym.key`` (mode 0600; another
+  path with ``SIGNPOST_PSEUDONYM_KEY_FILE``), so a restart never loses a conversation. ``signpost run`` makes it
+  before starting the servers; both read the same file. Keep it out of backups of the conversation store and
+  never commit it (``var/`` is git-ignored). Several servers on different machines must share one key: set
+  ``SIGNPOST_PSEUDONYM_KEY`` (the same value everywhere) from your secret store instead.
+* Only if the key file cannot be read or written (a read-only disk) do we fall back to a random key for this
+  process, with a warning: conversations then start afresh after a restart.
 """
 
 from __future__ import annotations
@@ -19,17 +22,77 @@ import hmac
 import logging
 import os
 import secrets
+import time
+from pathlib import Path
 
 logger = logging.getLogger(__name__)
 
 PSEUDONYM_KEY_ENV = "SIGNPOST_PSEUDONYM_KEY"
+PSEUDONYM_KEY_FILE_ENV = "SIGNPOST_PSEUDONYM_KEY_FILE"
+DEFAULT_KEY_FILE = Path(__file__).resolve().parent.parent / "var" / "pseudonym.key"
 _MIN_KEY_LENGTH = 32
 
 _process_key: bytes | None = None
+_file_keys: dict[str, bytes] = {}
+
+
+def key_file() -> Path:
+    configured = os.environ.get(PSEUDONYM_KEY_FILE_ENV, "").strip()
+    return Path(configured) if configured else DEFAULT_KEY_FILE
+
+
+def _read_or_create_key_file(path: Path) -> bytes:
+    """The key kept in ``path``, made once (random, 0600) if the file does not exist yet. Safe when two processes
+    start at once: the file is created exclusively, and the loser reads the winner's key."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        pass
+    else:
+        with os.fdopen(descriptor, "w", encoding="ascii") as handle:
+            handle.write(secrets.token_hex(32) + "\n")
+        logger.warning("Made a new pseudonym key in %s (kept for later restarts).", path)
+    for _ in range(50):  # another process may be writing it this instant
+        key = path.read_text(encoding="ascii").strip()
+        if key:
+            break
+        time.sleep(0.02)
+    if len(key) < _MIN_KEY_LENGTH:
+        raise ValueError(f"The pseudonym key in {path} is shorter than {_MIN_KEY_LENGTH} characters.")
+    if path.stat().st_mode & 0o077:
+        os.chmod(path, 0o600)
+        logger.warning("%s was readable by others; it is now readable by its owner only.", path)
+    return key.encode("ascii")
+
+
+def ensure_pseudonym_key() -> str:
+    """Make sure a stable key exists before the servers start; says where it comes from (never the key).
+
+    Raises ValueError with what to do when the key file is unusable.
+    """
+    if os.environ.get(PSEUDONYM_KEY_ENV, ""):
+        return f"from {PSEUDONYM_KEY_ENV}"
+    path = key_file()
+    try:
+        _read_or_create_key_file(path)
+    except (OSError, UnicodeDecodeError) as error:
+        raise ValueError(
+            f"Cannot read or create the pseudonym key file {path} ({type(error).__name__}). Set "
+            f"{PSEUDONYM_KEY_ENV} (e.g. `openssl rand -hex 32`) or {PSEUDONYM_KEY_FILE_ENV} to a writable place."
+        ) from None
+    tracker_url = os.environ.get("SIGNPOST_TRACKER_URL", "").strip()
+    if tracker_url and not tracker_url.startswith("sqlite"):
+        logger.warning(
+            "Conversations are in a shared database but %s is not set: every server must use the same key, so "
+            "set %s to one value everywhere (a key file on one machine is not shared).",
+            PSEUDONYM_KEY_ENV, PSEUDONYM_KEY_ENV,
+        )
+    return f"kept in {path}"
 
 
 def _key() -> bytes:
-    """The HMAC key: from the environment when set (read on every call so tests and reloads see changes)."""
+    """The HMAC key: the environment when set, else the kept key file (read on every call: cheap, cached)."""
     global _process_key
     configured = os.environ.get(PSEUDONYM_KEY_ENV, "")
     if configured:
@@ -40,14 +103,20 @@ def _key() -> bytes:
                 _MIN_KEY_LENGTH,
             )
         return configured.encode("utf-8")
-    if _process_key is None:
-        _process_key = secrets.token_bytes(32)
-        logger.warning(
-            "%s is not set: using a random key for this process only. Conversations will not survive a restart "
-            "and replicas will not share them. Set it in production.",
-            PSEUDONYM_KEY_ENV,
-        )
-    return _process_key
+    path = str(key_file())
+    if path not in _file_keys:
+        try:
+            _file_keys[path] = _read_or_create_key_file(Path(path))
+        except (OSError, UnicodeDecodeError, ValueError) as error:
+            if _process_key is None:
+                _process_key = secrets.token_bytes(32)
+                logger.warning(
+                    "The pseudonym key file %s is unusable (%s): using a random key for this process only. "
+                    "Conversations will not survive a restart. Set %s.",
+                    path, type(error).__name__, PSEUDONYM_KEY_ENV,
+                )
+            return _process_key
+    return _file_keys[path]
 
 
 def pseudonymise(channel: str, raw_id: str) -> str:

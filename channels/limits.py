@@ -7,11 +7,14 @@ night. Emergencies are never limited: the channels run the crisis rules first an
 * **Requests** (REST channel and the widget's files): fixed windows counted in the channels' key-value store
   (``channels.dedup``: Redis when ``SIGNPOST_REDIS_URL`` is set, so every replica counts together; else memory).
   Over a limit the channel answers 429 with ``Retry-After``. Settings, each a comma list of ``COUNT/SECONDS``:
-  ``SIGNPOST_LIMIT_PER_ADDRESS`` (default ``20/10,300/3600``), ``SIGNPOST_LIMIT_PER_SENDER`` (default
-  ``8/10,120/3600``); ``off`` switches one off.
+  ``SIGNPOST_LIMIT_PER_ADDRESS`` (default ``30/10``: no hourly cap, as a council office or a college may put
+  many people behind one address), ``SIGNPOST_LIMIT_PER_SENDER`` (default ``8/10,150/3600``); ``off`` switches
+  one off.
 * **Client address**: the TCP peer, unless the peer is one of ``SIGNPOST_TRUSTED_PROXIES`` (comma list of
   addresses or networks, e.g. ``127.0.0.1,10.0.0.0/8``): then the right-most address in ``X-Forwarded-For`` that
-  is not itself a trusted proxy. Without the setting the header is ignored, so a client cannot choose its address.
+  is not itself a trusted proxy. Without the setting the header is ignored, so a client cannot choose its address,
+  and requests from this machine itself (loopback) are not limited per address: behind a local reverse proxy that
+  nobody declared, every person would otherwise share one address and one limit. Per-sender limits still apply.
 * **SMS segments**: at most ``SIGNPOST_SMS_SEGMENTS_PER_DAY`` (default 60) segments to one number per UK day;
   the text that crosses the cap is a kind message (``SMS_CAP_REPLY``, with 999 and Samaritans), then nothing more
   that day except emergency guidance.
@@ -39,8 +42,8 @@ PER_SENDER_ENV = "SIGNPOST_LIMIT_PER_SENDER"
 TRUSTED_PROXIES_ENV = "SIGNPOST_TRUSTED_PROXIES"
 SMS_SEGMENTS_ENV = "SIGNPOST_SMS_SEGMENTS_PER_DAY"
 
-DEFAULT_PER_ADDRESS = "20/10,300/3600"
-DEFAULT_PER_SENDER = "8/10,120/3600"
+DEFAULT_PER_ADDRESS = "30/10"
+DEFAULT_PER_SENDER = "8/10,150/3600"
 DEFAULT_SMS_SEGMENTS_PER_DAY = 60
 _TWO_DAYS = 2 * 24 * 3600  # a day's counters outlive the day, whatever the time zone
 
@@ -116,13 +119,14 @@ class RateLimiter:
                 wait = max(wait or 0, remaining)
         return wait
 
-    async def check_request(self, scope: str, address: str, sender_id: Optional[str] = None) -> Optional[int]:
+    async def check_request(self, scope: str, address: Optional[str], sender_id: Optional[str] = None) -> Optional[int]:
         """The wait for a request from ``address`` (and ``sender_id`` when known), or None if it may go ahead.
 
-        A store that cannot be reached lets the request through: being fair must never make us silent.
+        ``address`` is None for a request not limited per address (see ``address_to_limit``). A store that cannot
+        be reached lets the request through: being fair must never make us silent.
         """
         try:
-            waits = [await self.retry_after(scope, "address", pseudonymise("address", address))]
+            waits = [await self.retry_after(scope, "address", pseudonymise("address", address)) if address else None]
             if sender_id:
                 waits.append(await self.retry_after(scope, "sender", sender_id))
         except Exception as error:  # noqa: BLE001
@@ -175,10 +179,20 @@ def client_address(peer: str, forwarded_for: Optional[str], trusted: Sequence[Ne
     return hops[0][:64] if hops else peer
 
 
-def request_address(request: Any, trusted: Sequence[Network]) -> str:
-    """``client_address`` for a Sanic request."""
+def request_address(request: Any, trusted: Sequence[Network]) -> Optional[str]:
+    """The address to limit a Sanic request by (``client_address``), or None for loopback with no trusted proxy
+    declared: a local reverse proxy nobody told us about would otherwise put everyone under one limit."""
     peer = getattr(request, "ip", "") or ""
+    if not trusted and _is_loopback(peer):
+        return None
     return client_address(peer, request.headers.get("x-forwarded-for"), trusted)
+
+
+def _is_loopback(address: str) -> bool:
+    try:
+        return ipaddress.ip_address(address.strip()).is_loopback
+    except ValueError:
+        return False
 
 
 # --- SMS segments ------------------------------------------------------------------------------------------------

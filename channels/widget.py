@@ -26,6 +26,9 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from channels.dedup import KeyValueStore, store_from_env
+from channels.limits import TOO_MANY_REQUESTS, RateLimiter, request_address, trusted_proxies_from_env
+
 WEB_DIR = Path(__file__).resolve().parent / "web"
 
 # Pages change with the bot; revalidate every time (cheap, and a council never serves
@@ -74,7 +77,18 @@ def _serve(static: StaticFile) -> HTTPResponse:
 
 
 class WidgetInput(InputChannel):
-    """A "channel" that only serves the widget's static files."""
+    """A "channel" that only serves the widget's static files, within the per-address limit (channels/limits.py)."""
+
+    def __init__(self, store: Optional[KeyValueStore] = None) -> None:
+        self._limiter = RateLimiter.from_env(store if store is not None else store_from_env())
+        self._trusted_proxies = trusted_proxies_from_env()
+
+    async def _limited(self, request: Request) -> Optional[HTTPResponse]:
+        wait = await self._limiter.check_request(self.name(), request_address(request, self._trusted_proxies))
+        if wait is None:
+            return None
+        return response.json({"error": TOO_MANY_REQUESTS, "retry_after": wait}, status=429,
+                             headers={"Retry-After": str(wait)})
 
     @classmethod
     def name(cls) -> Text:
@@ -90,11 +104,14 @@ class WidgetInput(InputChannel):
         widget = Blueprint(f"custom_webhook_{type(self).__name__}", __name__)
 
         @widget.route("/", methods=["GET", "HEAD"])
-        async def chat_page(_: Request) -> HTTPResponse:
-            return _serve(STATIC_FILES[""])
+        async def chat_page(request: Request) -> HTTPResponse:
+            return await self._limited(request) or _serve(STATIC_FILES[""])
 
         @widget.route("/<name:str>", methods=["GET", "HEAD"])
-        async def static_file(_: Request, name: str) -> HTTPResponse:
+        async def static_file(request: Request, name: str) -> HTTPResponse:
+            limited = await self._limited(request)
+            if limited is not None:
+                return limited
             # "" is the trailing-slash form of the chat page, /webhooks/widget/.
             static = STATIC_FILES.get(name)
             if static is None:

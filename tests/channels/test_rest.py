@@ -173,17 +173,48 @@ def _limited_harness(monkeypatch: pytest.MonkeyPatch, **env: str) -> RestHarness
     return RestHarness(MetadataRestInput(store=InMemoryStore()))
 
 
+SCRIPT = {"X-Forwarded-For": "198.51.100.7"}  # one client behind our (trusted) proxy
+
+
 def test_one_address_sending_many_senders_gets_429_with_retry_after(monkeypatch: pytest.MonkeyPatch) -> None:
-    rest = _limited_harness(monkeypatch, SIGNPOST_LIMIT_PER_ADDRESS="5/60", SIGNPOST_LIMIT_PER_SENDER="off")
+    rest = _limited_harness(monkeypatch, SIGNPOST_LIMIT_PER_ADDRESS="5/60", SIGNPOST_LIMIT_PER_SENDER="off",
+                            SIGNPOST_TRUSTED_PROXIES="127.0.0.1")
     try:
-        statuses = [rest.say("hello", sender=f"script-{i}").status_code for i in range(8)]
+        statuses = [rest.say("hello", sender=f"script-{i}", **SCRIPT).status_code for i in range(8)]
         assert statuses == [200] * 5 + [429] * 3
-        limited = rest.say("hello", sender="script-x")
+        limited = rest.say("hello", sender="script-x", **SCRIPT)
         assert 1 <= int(limited.headers["Retry-After"]) <= 60
         assert "999" in limited.json()["error"]
         # An emergency is recognised before any limit and answered at once.
-        assert rest.say(EMERGENCY, sender="script-y").status_code == 200
-        assert rest.bot.received[-1].text == EMERGENCY
+        emergency = rest.say(EMERGENCY, sender="script-y", **SCRIPT)
+        assert emergency.status_code == 200 and emergency.json()[0]["text"] == "Call 999 now."
+        # Someone else is not slowed or refused.
+        assert rest.say("hello", sender="someone", **{"X-Forwarded-For": "203.0.113.9"}).status_code == 200
+    finally:
+        rest.close()
+
+
+def test_the_widget_files_are_limited_per_address_too(monkeypatch: pytest.MonkeyPatch) -> None:
+    from channels.widget import WidgetInput
+
+    monkeypatch.setenv("SIGNPOST_LIMIT_PER_ADDRESS", "3/60")
+    monkeypatch.setenv("SIGNPOST_TRUSTED_PROXIES", "127.0.0.1")
+    app = Sanic(f"widget_limit_{uuid.uuid4().hex}")
+    register([WidgetInput(store=InMemoryStore())], app, route="/webhooks/")
+    server = LocalSanicServer(app).start()
+    try:
+        with httpx.Client(base_url=server.url) as client:
+            statuses = [client.get("/webhooks/widget/widget.js", headers=SCRIPT).status_code for _ in range(4)]
+        assert statuses == [200, 200, 200, 429]
+    finally:
+        server.stop()
+
+
+def test_without_a_trusted_proxy_local_requests_are_not_limited_per_address(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A reverse proxy on this machine that nobody declared would put every person under one limit.
+    rest = _limited_harness(monkeypatch, SIGNPOST_LIMIT_PER_ADDRESS="2/60", SIGNPOST_LIMIT_PER_SENDER="off")
+    try:
+        assert [rest.say("hi", sender=f"s{i}").status_code for i in range(4)] == [200] * 4
     finally:
         rest.close()
 
@@ -198,8 +229,10 @@ def test_one_sender_is_limited_on_its_own(monkeypatch: pytest.MonkeyPatch) -> No
 
 
 def test_forwarded_for_counts_only_behind_a_trusted_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
-    # Without a trusted proxy the header is ignored: a client cannot dodge the limit by inventing addresses.
-    rest = _limited_harness(monkeypatch, SIGNPOST_LIMIT_PER_ADDRESS="2/60", SIGNPOST_LIMIT_PER_SENDER="off")
+    # From a peer that is not a trusted proxy the header is ignored: a client cannot dodge the limit by
+    # inventing addresses.
+    rest = _limited_harness(monkeypatch, SIGNPOST_LIMIT_PER_ADDRESS="2/60", SIGNPOST_LIMIT_PER_SENDER="off",
+                            SIGNPOST_TRUSTED_PROXIES="10.9.9.9")
     try:
         statuses = [rest.say("hi", sender=f"s{i}", **{"X-Forwarded-For": f"203.0.113.{i}"}).status_code
                     for i in range(3)]

@@ -10,6 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.clock import now_for
 from actions.conversation import ANYWHERE, known_age, message_metadata
 from actions.directory import DirectoryUnavailable, area_index, directory_session
+from actions.plan import plan_offer, utter_with_offer
 from actions.privacy import add_privacy_notice, notice_is_due
 from insight.recorder import record_answer
 from knowledge.needs.catalogue import need_by_code
@@ -33,6 +34,7 @@ class ActionFindServices(Action):
             substance=tracker.get_slot("substance"),
         )
         now = now_for(message_metadata(tracker))
+        offer, plan_events = None, []
         try:
             with directory_session() as session:
                 area = self._area(session, tracker)
@@ -40,14 +42,15 @@ class ActionFindServices(Action):
                     session, need=need, area=area, now=now, person=person, area_index=area_index(session)
                 )
                 messages = describe_result(result)
+                offer, plan_events = plan_offer(session, result)  # "send me this as a plan"; ids kept
             record_answer(result, tracker.get_latest_input_channel())  # anonymous counts; never delays the reply
         except DirectoryUnavailable:
             messages = describe_unavailable(now)
+            offer, plan_events = None, []
         if notice_is_due(tracker) and messages[-1] == OPEN_DOOR:
             messages = messages[:-1]  # the notice comes last and carries the open door itself
-        for text in messages:
-            dispatcher.utter_message(text=text)
-        return add_privacy_notice(dispatcher, tracker)
+        utter_with_offer(dispatcher, messages, offer)
+        return plan_events + add_privacy_notice(dispatcher, tracker)
 
     @staticmethod
     def _area(session, tracker: Tracker) -> Area | None:

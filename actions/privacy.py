@@ -18,6 +18,7 @@ from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot import settings
+from replies.callback import CANCELLED as CALLBACK_CANCELLED
 from replies.services import OPEN_DOOR
 
 NOTICE_SLOT = "privacy_notice_shown"
@@ -84,6 +85,10 @@ class ActionForgetMe(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
+        from actions.callback import cancel_pending  # a call-back not yet delivered is cancelled too
+
+        if cancel_pending(tracker.sender_id):
+            dispatcher.utter_message(text=CALLBACK_CANCELLED)
         dispatcher.utter_message(text=FORGOTTEN)
         if tracker.active_loop.get("name"):
             return [ActiveLoop(None), SlotSet("requested_slot", None)]

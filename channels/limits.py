@@ -8,7 +8,7 @@ night. Emergencies are never limited: the channels run the crisis rules first an
   (``channels.dedup``: Redis when ``SIGNPOST_REDIS_URL`` is set, so every replica counts together; else memory).
   Over a limit the channel answers 429 with ``Retry-After``. Settings, each a comma list of ``COUNT/SECONDS``:
   ``SIGNPOST_LIMIT_PER_ADDRESS`` (default ``30/10``: no hourly cap, as a council office or a college may put
-  many people behind one address), ``SIGNPOST_LIMIT_PER_SENDER`` (default ``8/10,150/3600``); ``off`` switches
+  many people behind one address), ``SIGNPOST_LIMIT_PER_SENDER`` (default ``10/10,200/3600``); ``off`` switches
   one off.
 * **Client address**: the TCP peer, unless the peer is one of ``SIGNPOST_TRUSTED_PROXIES`` (comma list of
   addresses or networks, e.g. ``127.0.0.1,10.0.0.0/8``): then the right-most address in ``X-Forwarded-For`` that
@@ -43,7 +43,7 @@ TRUSTED_PROXIES_ENV = "SIGNPOST_TRUSTED_PROXIES"
 SMS_SEGMENTS_ENV = "SIGNPOST_SMS_SEGMENTS_PER_DAY"
 
 DEFAULT_PER_ADDRESS = "30/10"
-DEFAULT_PER_SENDER = "8/10,150/3600"
+DEFAULT_PER_SENDER = "10/10,200/3600"
 DEFAULT_SMS_SEGMENTS_PER_DAY = 60
 _TWO_DAYS = 2 * 24 * 3600  # a day's counters outlive the day, whatever the time zone
 

@@ -111,6 +111,10 @@ def signpost_server(tmp_path_factory) -> Iterator[SignpostServer]:
         "TELEGRAM_TOKEN": TELEGRAM_TOKEN,
         "TELEGRAM_WEBHOOK_SECRET": TELEGRAM_SECRET,
         "TELEGRAM_API_BASE_URL": telegram_api.base_url,
+        # Many test modules share this server and talk to it faster than a person types; limits have their own
+        # tests (tests/channels/test_rest.py, tests/resilience/).
+        "SIGNPOST_LIMIT_PER_ADDRESS": "off",
+        "SIGNPOST_LIMIT_PER_SENDER": "off",
     }
     env.pop("SIGNPOST_RETENTION_HOURS", None)
     signpost = [sys.executable, "-m", "bot.cli"]

@@ -9,19 +9,22 @@ from collections import Counter
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from knowledge.bundled import generate
 from knowledge.bundled.loader import LOCAL_SEEDS_FILE, NATIONAL_FILE, load_bundled, load_places
 from knowledge.formats.importer import service_records
 from knowledge.hours.engine import opening_status, schedule_from_hsds
 from knowledge.quality.check import STALE, STALE_NO_CONTACT, TOLERATED_KINDS, check_directory
 from knowledge.store.models import Service, ServiceArea
 
-#: Every number helplines.md marks VERIFIED (number, not necessarily hours), and nothing else.
+#: Every number helplines.md (re-checked 2026-12-01) marks VERIFIED (number, not necessarily hours), and nothing
+#: else. Alcoholics Anonymous (0800 917 7650) and Al-Anon (0800 0086 811) became verified, though dated, then.
 VERIFIED_NUMBERS = {
-    "999", "111", "116 123", "85258", "0300 123 6600", "82111", "0300 123 1110", "0800 358 3456", "0300 888 3853",
-    "0800 1111", "0808 800 4444", "101",
+    "999", "111", "116 123", "85258", "0300 123 6600", "82111", "0300 123 1110", "0800 358 3456",
+    "0800 1111", "0808 800 4444", "101", "0800 917 7650", "0800 0086 811",
 }
-#: Numbers helplines.md marks UNVERIFIED or stale: they must never be bundled.
-UNVERIFIED_NUMBERS = {"0800 917 7650", "020 7407 0215", "0800 008 6811", "0300 999 1212"}
+#: Numbers helplines.md marks UNVERIFIED or stale: they must never be bundled. Addiction Family Support's
+#: 0300 888 3853 stopped being verified on 2026-12-01.
+UNVERIFIED_NUMBERS = {"0300 888 3853", "020 7407 0215", "020 7403 0888", "0300 999 1212"}
 NEEDS = {"alcohol", "drugs", "family", "young-people", "criminal-justice", "housing", "peer-support", "harm-reduction",
          "naloxone", "mental-health", "crisis", "cut-down"}
 SEED_AREAS = {"Cheltenham", "Gloucestershire", "Stroud", "Blackburn with Darwen", "Leicester", "Leicestershire", "Coventry"}
@@ -49,15 +52,21 @@ def test_bundled_data_loads_cleanly_and_reloading_updates(bundled_session):
 
 
 def test_national_services_carry_only_verified_facts(bundled_session):
-    services = _services(bundled_session, "national-")
-    assert len(services) == 16
-    numbers = {p.number for s in services for p in s.phones}
+    everything = _services(bundled_session, "national-")
+    services = [s for s in everything if s.status == "active"]
+    assert len(services) == 17
+    numbers = {p.number for s in everything for p in s.phones}
     assert numbers == VERIFIED_NUMBERS
     assert not numbers & UNVERIFIED_NUMBERS
-    for service in services:
-        assert service.is_national and service.status == "active"
-        assert service.assured_date == dt.date(2026, 11, 24)
-        assert "helplines.md" in service.source and "VERIFIED" in service.source
+    for service in everything:
+        assert service.is_national
+        assert service.assured_date == dt.date(2026, 12, 1)
+        assert "helplines.md, re-checked 2026-12-01" in service.source and "VERIFIED" in service.source
+    # No longer verified: listed as inactive (so an older directory stops offering it) with nothing to show.
+    [withdrawn] = [s for s in everything if s.status != "active"]
+    assert (withdrawn.id, withdrawn.status, withdrawn.phones, withdrawn.schedules) == (
+        "national-addiction-family-support", "inactive", [], [])
+    assert withdrawn.source.startswith("UNVERIFIED since 2026-12-01")
     crisis = {s.id for s in services if s.is_crisis_line}
     assert crisis == {"national-999", "national-nhs-111", "national-samaritans", "national-shout"}
     by_id = {s.id: s for s in services}
@@ -66,9 +75,13 @@ def test_national_services_carry_only_verified_facts(bundled_session):
     assert by_id["national-childline"].maximum_age == 18
     assert by_id["national-cgl-webchat"].minimum_age == 13
     # Hours only where verified.
-    no_hours = {"national-nacoa", "national-addiction-family-support", "national-childline", "national-shelter",
+    no_hours = {"national-nacoa", "national-childline", "national-shelter", "national-aa-phone",
                 "national-smart-recovery", "national-cgl-webchat", "national-frank-text", "national-aa-chat"}
     assert {s.id for s in services if not s.schedules} == no_hours
+    # Dated sources say so where people read them.
+    assert "2014 and 2022" in by_id["national-al-anon"].description
+    assert "hours are not confirmed" in by_id["national-aa-phone"].description
+    assert "2023 copy" in by_id["national-samaritans"].source and "4 Nov 2024" in by_id["national-shout"].source
 
 
 def test_national_hours_read_right_at_night_and_at_weekends(bundled_session):
@@ -89,6 +102,8 @@ def test_national_hours_read_right_at_night_and_at_weekends(bundled_session):
     assert status("national-drinkline", dt.datetime(2026, 11, 25, 19, 30, tzinfo=dt.timezone.utc)).open_now
     assert status("national-frank-chat", dt.datetime(2026, 11, 29, 15, 0, tzinfo=dt.timezone.utc)).open_now
     assert not status("national-frank-chat", dt.datetime(2026, 11, 29, 18, 30, tzinfo=dt.timezone.utc)).open_now
+    assert status("national-al-anon", dt.datetime(2026, 11, 29, 21, 30, tzinfo=dt.timezone.utc)).open_now
+    assert not status("national-al-anon", two_am_sunday).open_now
 
 
 def test_seed_services_are_described_as_the_seeds_describe_them(bundled_session):
@@ -124,7 +139,7 @@ def test_bundled_national_data_passes_the_check_and_seeds_are_only_stale(bundled
     # The seed records are old by design and show no contact facts, so `signpost kb check` tolerates them.
     assert problems and {p.kind for p in problems} == {STALE_NO_CONTACT} <= TOLERATED_KINDS
     # A year and a day after the research date, the national data is stale too: the check really looks.
-    later = check_directory(bundled_session, max_age_days=365, today=dt.date(2027, 11, 26))
+    later = check_directory(bundled_session, max_age_days=365, today=dt.date(2027, 12, 2))
     assert "national-samaritans" in {p.service_id for p in later if p.kind == STALE}
 
 
@@ -140,3 +155,18 @@ def test_places_cover_every_area_the_seeds_name():
     assert SEED_AREAS <= named
     districts = [d for p in places.values() for d in p.postcode_districts]
     assert len(districts) == len(set(districts)), "a postcode district is listed for two places"
+
+
+def test_bundled_files_are_exactly_what_the_generator_writes():
+    """The JSON is generated from knowledge/bundled/facts.py, never edited by hand."""
+    assert generate.differing() == []
+    assert generate.main(["--check"]) == 0
+
+
+def test_generator_check_notices_a_hand_edit(tmp_path):
+    for name, text in generate.rendered().items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    assert generate.differing(tmp_path) == []
+    edited = (tmp_path / "national.json").read_text(encoding="utf-8").replace("116 123", "116 124")
+    (tmp_path / "national.json").write_text(edited, encoding="utf-8")
+    assert generate.differing(tmp_path) == ["national.json"]

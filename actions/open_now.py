@@ -62,3 +62,19 @@ def open_now_need_intent(text: str) -> Optional[str]:
     if re.match(r"^\s*(?:is|are)\s+(?!there\b)", plain):
         return None  # "is the night line open now": a named service
     return need_intent_in(plain) or "whats_open_now"
+
+
+_NAMED_SERVICE_QUESTION = (
+    re.compile(r"^(?:so |and |ok |hi |hey )?(?:when|what time|wat time|till when|until when|how late)\b.*\b(?:open|opens|close|closes|shut|shuts|on|run|runs)\b"),
+    re.compile(r"^(?:so |and |ok |hi |hey )?(?:is|are)\s+(?!there\b|anywhere\b|anything\b|anyone\b|anybody\b|somewhere\b|someone\b|something\b|it\b|they\b|you\b|u\b)\S+.*\b(?:open|still open|running|still running|closed|shut)\b"),
+    re.compile(r"\b(?:opening (?:hours|times)|open (?:hours|times)|hours|times) (?:of|for)\s+\S+"),
+    re.compile(r"\S+\s+(?:opening (?:hours|times)|open times)\b"),
+)
+
+
+def asks_about_a_named_service(text: str) -> bool:
+    """True for "when is X open", "is X still open", "X opening hours": a question about one named service."""
+    plain = _plain(text)
+    if open_now_need_intent(plain) is not None:
+        return False
+    return any(pattern.search(plain) for pattern in _NAMED_SERVICE_QUESTION)

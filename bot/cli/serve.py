@@ -8,6 +8,7 @@ which parts are up (channels/health.py).
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 import subprocess
 import sys
@@ -172,7 +173,7 @@ def _parts(port: int, actions_port: int, model: Path, endpoints: Path, credentia
     """The processes `signpost run` supervises. A new long-running process is one more Part here; work that runs
     inside this supervising process (the directory sync scheduler) starts in `run` below."""
     log_level = ["--debug"] if debug else []
-    return [
+    parts = [
         Part("action server", [*_ENTRY, "rasa_sdk", "--actions", "actions", "--port", str(actions_port), *log_level]),
         Part("Rasa server", [
             *_ENTRY, "rasa", "run",
@@ -184,6 +185,10 @@ def _parts(port: int, actions_port: int, model: Path, endpoints: Path, credentia
             *log_level,
         ]),
     ]
+    if os.environ.get("SIGNPOST_OUTBOX_KEY", "").strip():
+        # Call-backs are switched on: deliver them from the outbox (bot/cli/referrals.py, referrals/worker.py).
+        parts.append(Part("call-back delivery", [sys.executable, "-m", "bot.cli", "referrals", "deliver"]))
+    return parts
 
 
 def _check_before_start() -> str | None:

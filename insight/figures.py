@@ -83,10 +83,6 @@ def need_label(code: str | None) -> str:
     return need.label[0].upper() + need.label[1:] if need else (code or "Not known")
 
 
-def _counted(rows: list[tuple]) -> Counter:
-    return Counter({row[0]: row[-1] for row in rows})
-
-
 def _by_share(title: str, key: str, label: str, counts: Counter, total: int, labels=None, order=None) -> Table:
     keys = list(order) if order else sorted(counts, key=lambda k: (-counts[k], str(k)))
     table = Table(key, title, [label, "Asks", "Share of all asks"])
@@ -109,16 +105,23 @@ def build_figures(session: Session, period: Period, today: date) -> Figures:
             out_of_hours += count
     asks = sum(count for _, _, count in day_hours)
 
-    by_need = _counted(store.asks_by(session, start, end, ["need"]))
-    by_area = _counted(store.asks_by(session, start, end, ["area_code"]))
-    by_channel = _counted(store.asks_by(session, start, end, ["channel"]))
-    by_whom = _counted(store.asks_by(session, start, end, ["for_whom"]))
-    by_age = _counted(store.asks_by(session, start, end, ["age_band"]))
-    by_hour = _counted(store.asks_by(session, start, end, ["hour"]))
-    none_area = _counted(store.asks_by(session, start, end, ["area_code"], "no_fitting_local"))
-    none_hour = _counted(store.asks_by(session, start, end, ["hour"], "no_fitting_local"))
-    shut_area = _counted(store.asks_by(session, start, end, ["area_code"], "nothing_fitting_open"))
-    shut_hour = _counted(store.asks_by(session, start, end, ["hour"], "nothing_fitting_open"))
+    by_need, by_channel, by_whom, by_age = Counter(), Counter(), Counter(), Counter()
+    for need, channel, for_whom, band, count in store.asks_by_need_channel_and_person(session, start, end):
+        by_need[need] += count
+        by_channel[channel] += count
+        by_whom[for_whom] += count
+        by_age[band] += count
+    by_area, by_hour = Counter(), Counter()
+    none_area, none_hour, shut_area, shut_hour = Counter(), Counter(), Counter(), Counter()
+    for code, hour, found, count in store.asks_by_area_hour_and_gap(session, start, end):
+        by_area[code] += count
+        by_hour[hour] += count
+        if found == store.NO_FITTING_LOCAL:
+            none_area[code] += count
+            none_hour[hour] += count
+        elif found == store.NOTHING_FITTING_OPEN:
+            shut_area[code] += count
+            shut_hour[hour] += count
     with_area = asks - by_area.get(NOT_GIVEN, 0)
 
     crises_rows = store.crises_by_day(session, start, end)

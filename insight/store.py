@@ -1,15 +1,15 @@
 """Every query on the signpost event table: write events, forget old ones, count them for a report.
 
-Reports count in the database (GROUP BY over a few columns at a time), so a year of a million events is read as a
-few thousand grouped rows, not a million objects.
+Reports count in the database, four GROUP BY passes over the period's key range, so a year of a million events is
+read as a few thousand grouped rows, not a million objects.
 """
 from __future__ import annotations
 
 from dataclasses import asdict
 from datetime import date
-from typing import Iterable, Sequence
+from typing import Iterable
 
-from sqlalchemy import and_, delete, func, insert, select
+from sqlalchemy import and_, case, delete, func, insert, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
@@ -53,34 +53,35 @@ def asks_by_day_and_hour(session: Session, start: date, end: date) -> list[tuple
     return [(day, hour, count) for day, hour, count in session.execute(stmt)]
 
 
-#: Columns a report may count asks by.
-DIMENSIONS = {
-    "need": EventRow.need,
-    "area_code": EventRow.area_code,
-    "channel": EventRow.channel,
-    "for_whom": EventRow.for_whom,
-    "age_band": EventRow.age_band,
-    "hour": EventRow.hour,
-}
-
-#: Which asks to count: all, those with no fitting local service, those where nothing fitting was open.
-#: Asks with no area given are left out of the two local ones: nothing local could be looked for.
-ASK_FILTERS = {
-    "all": (),
-    "no_fitting_local": (EventRow.local_fitted == 0, EventRow.area_code != "not_given"),
-    "nothing_fitting_open": (EventRow.local_fitted > 0, EventRow.local_open == 0),
-}
+#: What an ask found locally, as one number so a report can count it in the same pass as area and hour.
+FOUND_LOCAL = 0
+NO_FITTING_LOCAL = 1  # nothing local fitted (asks that named no area are not counted: nothing could be looked for)
+NOTHING_FITTING_OPEN = 2  # something local fitted, but none of it was open
 
 
-def asks_by(session: Session, start: date, end: date, dimensions: Sequence[str],
-            which: str = "all") -> list[tuple]:
-    """(values of ``dimensions``..., asks) for the asks in the period, optionally only one kind of ask."""
-    columns = [DIMENSIONS[name] for name in dimensions]
-    stmt = (
-        select(*columns, func.count())
-        .where(_in_period(ASK, start, end), *ASK_FILTERS[which])
-        .group_by(*columns)
+def _found_local():
+    return case(
+        (and_(EventRow.local_fitted == 0, EventRow.area_code != "not_given"), NO_FITTING_LOCAL),
+        (and_(EventRow.local_fitted > 0, EventRow.local_open == 0), NOTHING_FITTING_OPEN),
+        else_=FOUND_LOCAL,
     )
+
+
+def asks_by_area_hour_and_gap(session: Session, start: date, end: date) -> list[tuple[str, int, int, int]]:
+    """(area code, hour of day, FOUND_LOCAL | NO_FITTING_LOCAL | NOTHING_FITTING_OPEN, asks), in one pass."""
+    found = _found_local().label("found")
+    stmt = (
+        select(EventRow.area_code, EventRow.hour, found, func.count())
+        .where(_in_period(ASK, start, end))
+        .group_by(EventRow.area_code, EventRow.hour, found)
+    )
+    return [tuple(row) for row in session.execute(stmt)]
+
+
+def asks_by_need_channel_and_person(session: Session, start: date, end: date) -> list[tuple[str, str, str, str, int]]:
+    """(need, channel, for whom, age band, asks), in one pass."""
+    columns = (EventRow.need, EventRow.channel, EventRow.for_whom, EventRow.age_band)
+    stmt = select(*columns, func.count()).where(_in_period(ASK, start, end)).group_by(*columns)
     return [tuple(row) for row in session.execute(stmt)]
 
 

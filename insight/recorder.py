@@ -13,12 +13,13 @@ import logging
 import queue
 import threading
 import time
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy.engine import Engine
 
 from insight import store
 from insight.event import SignpostEvent, crisis_event, event_from_search
+from knowledge.hours.engine import LONDON
 
 logger = logging.getLogger(__name__)
 
@@ -112,7 +113,7 @@ class Recorder:
         with session_scope(self._engine_for_writes()) as session:
             store.add_events(session, batch)
             if self._last_purge is None or time.monotonic() - self._last_purge > PURGE_EVERY_SECONDS:
-                first_kept = date.today() - timedelta(days=_retention_days())
+                first_kept = datetime.now(LONDON).date() - timedelta(days=_retention_days())
                 store.purge_before(session, first_kept)
                 self._last_purge = time.monotonic()
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 from bot.cli.common import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
@@ -23,7 +23,10 @@ def report(period_text: str, out: Path | None, csv_path: Path | None, ods_path: 
     except PeriodError as error:
         print(error, file=sys.stderr)
         return EXIT_USAGE
-    today = today or date.today()
+    if today is None:
+        from knowledge.hours.engine import LONDON
+
+        today = datetime.now(LONDON).date()  # periods are UK calendar periods
     if period.start > today:
         print(f"{period.code} has not started yet: there is nothing to report.", file=sys.stderr)
         return EXIT_USAGE

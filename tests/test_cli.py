@@ -53,17 +53,52 @@ def test_a_file_that_is_not_json_is_a_clear_error(database, tmp_path):
     assert result.returncode == 2 and "Could not import" in result.stderr
 
 
-def test_check_passes_on_the_bundled_data_and_fails_on_a_stale_record_with_contacts(database, tmp_path):
+def test_check_fails_on_the_bundled_data_but_only_warns_about_a_councils_own(database, tmp_path):
     signpost("kb", "init", env=database)
     assert signpost("kb", "check", env=database).returncode == 0
     stale = tmp_path / "stale.json"
     stale.write_text(json.dumps([{
         "id": "old-line", "name": "Old Line", "status": "active", "source": "a 2019 leaflet",
         "assured_date": "2019-05-01", "phones": [{"number": "0300 123 4567"}],
+    }, {
+        "id": "odd-line", "name": "Odd Line", "status": "active", "source": "a 2019 leaflet",
+        "assured_date": "2026-11-01", "phones": [{"number": "0909 879 0000"}],
     }]))
     assert signpost("kb", "import", str(stale), env=database).returncode == 0
+    # A council's own data: a report with warnings, never a red CI for its data's age.
     result = signpost("kb", "check", env=database)
-    assert result.returncode == 1 and "stale: Old Line" in result.stdout
+    assert result.returncode == 0, result.stdout
+    assert "Your own directory data" in result.stdout and "stale: Old Line (a-2019-leaflet:old-line)" in result.stdout
+    # --strict fails on its numbers, but still not on its age.
+    strict = signpost("kb", "check", "--strict", env=database)
+    assert strict.returncode == 1 and "bad-phone: Odd Line" in strict.stdout.split("Your own")[0]
+    assert "stale: Old Line" not in strict.stdout.split("Your own")[0]
+    # The bundled directory going out of date fails the check.
+    later = signpost("kb", "check", "--today", "2028-01-01", env=database)
+    assert later.returncode == 1 and "Failing" in later.stdout and "Samaritans" in later.stdout
+
+
+def test_import_prints_a_short_grouped_report_and_writes_it_as_html_and_csv(database, tmp_path):
+    samples = Path(settings.PROJECT_ROOT).resolve().parent / "shared" / "directory-samples"
+    messy = samples / "oruk3-validator-test-service-list.json"
+    html_report, csv_report = tmp_path / "report.html", tmp_path / "report.csv"
+    result = signpost("kb", "import", str(messy), "--source", "Validator list", "--report", str(html_report),
+                      env=database)
+    assert result.returncode == 0, result.stderr
+    assert len(result.stdout) < 2000, "128 records sharing an id make a short report"
+    assert "id appears 128 times in the file: kept record #" in result.stdout
+    assert "The page says it holds 31 services but it has 128" in result.stdout
+    assert "<h1>Import report:" in html_report.read_text() and "what signpost does" not in html_report.read_text()
+    bristol = samples / "oruk1-bristol-council-services.json"
+    result = signpost("kb", "import", str(bristol), "--source", "Bristol", "--report", str(csv_report), env=database)
+    assert result.returncode == 1, "the nameless record is rejected"
+    assert "rejected def5ccd4-f121-df4d-60d2-4dc0d69ff555: missing name" in result.stdout
+    assert len(result.stdout.splitlines()) < 40
+    rows = csv_report.read_text().splitlines()
+    assert rows[0].startswith("record id,service name,kind,what is wrong,what signpost does")
+    assert any("missing name" in row and "Not loaded" in row for row in rows)
+    assert signpost("kb", "import", str(messy), "--report", str(tmp_path / "r.txt"),
+                    env=database).returncode == 2
 
 
 def test_training_is_reused_only_while_its_inputs_are_unchanged(tmp_path, monkeypatch):

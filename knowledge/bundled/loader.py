@@ -40,6 +40,13 @@ def load_bundled(session: Session, *, include_seeds: bool = True) -> ImportRepor
     return report
 
 
+def bundled_service_ids() -> frozenset:
+    """The ids of every bundled service: `kb check` holds these to a stricter standard than a council's data."""
+    from knowledge.bundled.facts import NATIONAL, SEEDS
+
+    return frozenset(facts["id"] for facts in (*NATIONAL, *SEEDS))
+
+
 @dataclass(frozen=True)
 class Place:
     """A town and the council area it is in. ``county`` is the county or unitary authority whose name the

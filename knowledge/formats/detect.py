@@ -101,6 +101,8 @@ def _page_note(page: Dict[str, Any], size: int) -> Optional[str]:
     number = _first_int(page, "page_number", "number")
     total_items = _first_int(page, "total_items", "totalElements")
     last = page.get("last_page", page.get("last"))
+    if (total_pages is None or total_pages <= 1) and total_items is not None and total_items != size:
+        return f"The page says it holds {total_items} services but it has {size}; all {size} were read."
     if total_pages is None or total_pages <= 1 or last is True:
         return None
     of_items = f" ({total_items} services in all)" if total_items is not None else ""

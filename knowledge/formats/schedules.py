@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 from knowledge.formats import fields
 from knowledge.formats.fields import Json, RecordError
 from knowledge.hours.engine import DAY_CODES, HoursError, WeeklyHours, apply_closure, parse_byday, parse_clock
+from knowledge.hours.stored import rule_from_stored
 from knowledge.store.models import Schedule
 
 LONDON = ZoneInfo("Europe/London")
@@ -168,23 +169,8 @@ def _shift_days(days, shift: int, original: str) -> List[str]:
 
 
 def rule_of(values: Json) -> WeeklyHours:
-    """The hours-engine rule for stored schedule values (the same reading the search uses)."""
-    parsed = parse_byday(values.get("byday") or "")
-    monthdays = frozenset(int(day) for day in (values.get("bymonthday") or "").split(",") if day.strip())
-    return WeeklyHours(
-        opens_at=values["opens_at"],
-        closes_at=values["closes_at"],
-        byday=parsed.days,
-        byday_ordinals=parsed.ordinals,
-        bymonthday=monthdays,
-        valid_from=values.get("valid_from"),
-        valid_to=values.get("valid_to"),
-        closes_on_bank_holidays=bool(values.get("closes_on_bank_holidays")),
-        freq=values.get("freq") or "WEEKLY",
-        interval=values.get("interval") or 1,
-        dtstart=values.get("dtstart"),
-        until=values.get("until"),
-    )
+    """The hours-engine rule for stored schedule values (the same reading the search and the check use)."""
+    return rule_from_stored(values)
 
 
 # ---- ORUK 1.0 holiday_schedules -----------------------------------------------------------------------------------

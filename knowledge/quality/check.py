@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from knowledge.hours.engine import HoursError, parse_byday
+from knowledge.hours.stored import rule_from_stored
 from knowledge.store.models import Schedule, Service, ServiceAtLocation
 
 #: Problem kinds. ``STALE`` is the only one a caller may reasonably choose to tolerate.
@@ -138,8 +139,8 @@ def shows_contact_facts(service: Service) -> bool:
 
 
 def schedule_problem(schedule: Schedule) -> str | None:
-    """Why a stored schedule row cannot be read, or None if it can."""
-    if not (schedule.byday or "").strip():
+    """Why a stored schedule row cannot be read, or None if it can (read as search reads it)."""
+    if not (schedule.byday or "").strip() and not (schedule.bymonthday or "").strip():
         return f"schedule {schedule.id}: no days (byday) given"
     try:
         parse_byday(schedule.byday)
@@ -147,4 +148,8 @@ def schedule_problem(schedule: Schedule) -> str | None:
         return f"schedule {schedule.id}: bad byday: {error}"
     if schedule.opens_at is None or schedule.closes_at is None:
         return f"schedule {schedule.id}: missing opening or closing time"
+    try:
+        rule_from_stored(schedule)
+    except (HoursError, ValueError) as error:
+        return f"schedule {schedule.id}: cannot be followed: {error}"
     return None

@@ -90,3 +90,44 @@ def test_each_kind_of_problem_is_reported(engine):
     ]
     stale = next(p for p in problems if p.kind == STALE)
     assert stale.service_name == "Stale" and "366 days ago" in stale.detail
+
+
+# ---- bundled directory against a council's own data ---------------------------------------------------------------
+
+
+def test_bundled_problems_fail_and_a_councils_own_are_warnings(engine):
+    from knowledge.quality.verdict import grouped, judge
+
+    with session_scope(engine) as session:
+        _service(session, "national-line", assured_date=dt.date(2024, 1, 1)).phones.append(Phone(number="116 123"))
+        _service(session, "seed-old", assured_date=dt.date(2017, 1, 1))
+        for number in range(30):
+            _service(session, f"council:old-{number}", assured_date=dt.date(2019, 1, 1)).phones.append(
+                Phone(number="0300 123 4567"))
+        _service(session, "council:bad-phone").phones.append(Phone(number="0909 879 0000"))
+    with session_scope(engine) as session:
+        problems = check_directory(session, max_age_days=365, today=TODAY)
+    bundled = {"national-line", "seed-old"}
+    verdict = judge(problems, bundled_ids=bundled)
+    assert [(p.service_id, p.kind) for p in verdict.failing] == [("national-line", STALE)]
+    assert [(p.service_id, p.kind) for p in verdict.noted] == [("seed-old", STALE_NO_CONTACT)]
+    assert len(verdict.warnings) == 31 and not verdict.passed
+    # Strict: the council's numbers fail, its age never does.
+    strict = judge(problems, bundled_ids=bundled, strict=True)
+    assert {p.service_id for p in strict.failing} == {"national-line", "council:bad-phone"}
+    assert judge([p for p in problems if p.service_id.startswith("council:")], bundled_ids=bundled).passed
+    # Thirty old records are one line, not thirty.
+    lines = grouped(verdict.warnings)
+    assert len(lines) == 2 and lines[0].startswith("stale: 30 services with not checked within the age limit")
+    assert lines[0].endswith("and 27 more")
+
+
+def test_a_month_day_schedule_is_readable_and_a_weekly_one_with_month_days_is_not(engine):
+    with session_scope(engine) as session:
+        _service(session, "monthly").schedules.append(
+            Schedule(freq="MONTHLY", bymonthday="1,-1", opens_at=dt.time(9), closes_at=dt.time(12)))
+        _service(session, "weekly-with-days").schedules.append(
+            Schedule(freq="WEEKLY", byday="MO", bymonthday="1", opens_at=dt.time(9), closes_at=dt.time(12)))
+    with session_scope(engine) as session:
+        problems = check_directory(session, max_age_days=365, today=TODAY)
+    assert [(p.service_id, p.kind) for p in problems] == [("weekly-with-days", BAD_SCHEDULE)]

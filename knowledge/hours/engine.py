@@ -585,11 +585,13 @@ def _full_date(d: date) -> str:
 def _describe_special(rule: WeeklyHours) -> str:
     """A rule that is not a plain weekly one, described on its own."""
     if rule.freq == "MONTHLY":
-        selectors = [f"the {_ordinal_word(n)} {_DAY_NAMES[DAY_CODES.index(c)]}" for n, c in sorted(rule.byday_ordinals)]
+        # Counting from the start of the month reads first: "the first Monday and the last Friday".
+        ordinals = sorted(rule.byday_ordinals, key=lambda item: (item[0] < 0, item[0], DAY_CODES.index(item[1])))
+        selectors = [f"the {_ordinal_word(n)} {_DAY_NAMES[DAY_CODES.index(c)]}" for n, c in ordinals]
         selectors += [f"every {_DAY_NAMES[DAY_CODES.index(c)]}" for c in DAY_CODES if c in rule.byday]
         selectors += [
             f"day {n}" if n > 0 else ("the last day" if n == -1 else f"{-n} days from the end")
-            for n in sorted(rule.bymonthday)
+            for n in sorted(rule.bymonthday, key=lambda n: (n < 0, n))
         ]
         if not selectors and rule.dtstart:
             selectors = [f"day {rule.dtstart.day}"]

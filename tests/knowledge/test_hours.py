@@ -1023,12 +1023,28 @@ def reference_occurs(rule: WeeklyHours, day: date) -> bool:
             monday_of = lambda d: d.toordinal() - d.weekday()  # noqa: E731
             return ((monday_of(day) - monday_of(anchor)) // 7) % rule.interval == 0
         return True
+    if rule.interval > 1:
+        anchor = rule.dtstart or rule.valid_from
+        if ((day.year - anchor.year) * 12 + day.month - anchor.month) % rule.interval:
+            return False
     same_weekday = [week[day.weekday()] for week in calendar.monthcalendar(day.year, day.month) if week[day.weekday()]]
-    return code in rule.byday or any(
+    weekday_ok = code in rule.byday or any(
         c == code and same_weekday[n - 1 if n > 0 else n] == day.day
         for n, c in rule.byday_ordinals
         if abs(n) <= len(same_weekday)
     )
+    month_days = [d for week in calendar.monthcalendar(day.year, day.month) for d in week if d]
+    monthday_ok = any(
+        month_days[n - 1 if n > 0 else n] == day.day for n in rule.bymonthday if abs(n) <= len(month_days)
+    )
+    by_weekday = bool(rule.byday or rule.byday_ordinals)
+    if by_weekday and rule.bymonthday:
+        return weekday_ok and monthday_ok  # RFC 5545: a day must match both kinds of selector
+    if by_weekday:
+        return weekday_ok
+    if rule.bymonthday:
+        return monthday_ok
+    return day.day == rule.dtstart.day
 
 
 def reference_wall_span(rule: WeeklyHours, day: date) -> tuple[datetime, datetime]:
@@ -1089,13 +1105,31 @@ def random_rule(rng: random.Random) -> WeeklyHours:
     if rng.random() < 0.15:
         kwargs["interval"] = 2
         kwargs["dtstart"] = rng.choice(_INTERESTING_DAYS) - timedelta(days=rng.randint(0, 30))
-    if rng.random() < 0.1:
-        return WeeklyHours(
-            parse_clock(opens)[0], parse_clock(closes)[0], freq="MONTHLY",
-            byday_ordinals=frozenset({(rng.choice([1, 2, -1]), rng.choice(DAY_CODES))}),
-            closes_on_bank_holidays=kwargs.get("closes_on_bank_holidays", False),
-        )
+    if rng.random() < 0.25:
+        return random_monthly_rule(rng, opens, closes, kwargs)
     return WeeklyHours(parse_clock(opens)[0], parse_clock(closes)[0], byday, **kwargs)
+
+
+def random_monthly_rule(rng: random.Random, opens: str, closes: str, kwargs: dict) -> WeeklyHours:
+    """"First Monday", "last Friday", "the 1st and 15th", "the last day", "every Tuesday", combinations of them
+    (a day must match both), every other month, and a plain MONTHLY on dtstart's day."""
+    selectors: dict = {}
+    kind = rng.choice(["ordinal", "ordinal", "monthday", "monthday", "both", "weekday", "dtstart"])
+    if kind in ("ordinal", "both"):
+        selectors["byday_ordinals"] = frozenset(
+            (rng.choice([1, 2, 3, 4, 5, -1, -2, -5]), rng.choice(DAY_CODES)) for _ in range(rng.randint(1, 2)))
+    if kind in ("monthday", "both"):
+        selectors["bymonthday"] = frozenset(rng.choice([1, 2, 13, 15, 28, 29, 30, 31, -1, -2, -31])
+                                            for _ in range(rng.randint(1, 3)))
+    if kind == "weekday":
+        selectors["byday"] = frozenset(rng.sample(DAY_CODES, rng.randint(1, 3)))
+    if kind == "dtstart" or rng.random() < 0.2:
+        kwargs["dtstart"] = rng.choice(_INTERESTING_DAYS) - timedelta(days=rng.randint(0, 60))
+        kwargs["interval"] = rng.choice([1, 2, 3]) if kind != "dtstart" else rng.choice([1, 2])
+    else:
+        kwargs.pop("interval", None)
+        kwargs.pop("dtstart", None)
+    return WeeklyHours(parse_clock(opens)[0], parse_clock(closes)[0], freq="MONTHLY", **selectors, **kwargs)
 
 
 def random_instant(rng: random.Random) -> datetime:
@@ -1142,3 +1176,35 @@ def test_closing_and_next_opening_agree_with_forward_scan(seed):
             assert reported is None or reported.astimezone(UTC) > probe, (rules, now, reported)
         else:
             assert reported is not None and same_instant(reported, change), (rules, now, reported, change)
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Monthly rules as feeds write them: ordinal weekdays and days of the month (from HSDS rows and stored rows)
+# --------------------------------------------------------------------------------------------------------------
+
+
+def test_first_monday_and_last_friday_of_the_month_from_hsds_rows():
+    first_monday = schedule_from_hsds({"freq": "MONTHLY", "byday": "1MO", "opens_at": "10:00", "closes_at": "12:00"})
+    last_friday = schedule_from_hsds({"freq": "MONTHLY", "byday": "-1FR", "opens_at": "18:00", "closes_at": "20:00"})
+    assert is_open([first_monday], at(2026, 12, 7, 11)) and not is_open([first_monday], at(2026, 12, 14, 11))
+    assert is_open([first_monday], at(2027, 1, 4, 11))
+    assert is_open([last_friday], at(2027, 1, 29, 19)) and not is_open([last_friday], at(2027, 1, 22, 19))
+    assert opening_status([first_monday], at(2026, 12, 8, 9)).next_opens_at == at(2027, 1, 4, 10)
+
+
+def test_days_of_the_month_from_hsds_rows_and_stored_rows():
+    from knowledge.hours.stored import rule_from_stored
+
+    row = {"freq": "MONTHLY", "bymonthday": "1,-1", "opens_at": "09:00", "closes_at": "11:00"}
+    rules = [schedule_from_hsds(row)]
+    assert is_open(rules, at(2027, 2, 1, 10)) and is_open(rules, at(2027, 2, 28, 10))
+    assert not is_open(rules, at(2027, 2, 27, 10))
+    stored = rule_from_stored({**row, "opens_at": time(9), "closes_at": time(11), "byday": None})
+    assert stored == rules[0]
+    assert "Day 1 and the last day of the month" in describe_rules(rules)
+
+
+def test_unsupported_recurrence_parts_are_refused_by_name():
+    for part, value in (("count", 3), ("byweekno", "41"), ("byyearday", "2")):
+        with pytest.raises(HoursError, match=part):
+            schedule_from_hsds({"byday": "MO", "opens_at": "09:00", "closes_at": "17:00", part: value})

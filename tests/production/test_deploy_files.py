@@ -104,11 +104,14 @@ def test_ports_and_probes_match_what_the_servers_serve():
     assert actions["command"][actions["command"].index("--port") + 1] == str(settings.DEFAULT_ACTIONS_PORT)
     assert rasa["command"][:4] == ["python", "-m", "bot.rasa_entry", "rasa"], "logs redacted from the start"
     assert actions["command"][:4] == ["python", "-m", "bot.rasa_entry", "rasa_sdk"]
-    # Readiness: the REST channel's own health route (channels/rest.py), up only once the model is loaded.
-    rest = (settings.PROJECT_ROOT / "channels" / "rest.py").read_text()
-    assert '@webhook.route("/", methods=["GET"])' in rest and 'return "rest"' in rest
-    assert rasa["readinessProbe"]["httpGet"]["path"] == "/webhooks/rest/"
-    assert rasa["startupProbe"]["httpGet"]["path"] == "/webhooks/rest/"
+    # Readiness: the health channel (channels/health.py, in the shipped credentials): 503 while the model loads.
+    assert "channels.health.HealthInput" in yaml.safe_load(settings.CREDENTIALS.read_text())
+    health = (settings.PROJECT_ROOT / "channels" / "health.py").read_text()
+    assert '@health.route("/", methods=["GET"])' in health and 'return "health"' in health
+    assert rasa["readinessProbe"]["httpGet"]["path"] == "/webhooks/health/"
+    assert rasa["startupProbe"]["httpGet"]["path"] == "/webhooks/health/"
+    compose = yaml.safe_load((DEPLOY / "compose.yaml").read_text())
+    assert "5005/webhooks/health/" in " ".join(compose["x-rasa"]["healthcheck"]["test"])
     # rasa-sdk serves /health.
     assert actions["readinessProbe"]["httpGet"]["path"] == "/health"
     for deployment in ("signpost-rasa", "signpost-actions"):

@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import os
 from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
 from typing import Iterator
 
-from sqlalchemy import event
-from sqlalchemy.engine import Engine, create_engine
+from sqlalchemy import event, inspect, text
+from sqlalchemy.engine import Connection, Engine, create_engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from knowledge.store.models import Base
@@ -44,12 +45,73 @@ def make_engine(url: str | None = None) -> Engine:
     return engine
 
 
-def create_schema(engine: Engine) -> None:
-    Base.metadata.create_all(engine)
+#: Alembic's scripts: one revision per change to the models (README "Schema changes").
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+#: The schema of the release before migrations existed; a database with tables but no alembic_version has it.
+BASELINE_REVISION = "0001_baseline"
+
+
+def alembic_config(connection: Connection | None = None):
+    """Alembic's configuration for the directory; with ``connection``, migrations run in its transaction."""
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    if connection is not None:
+        config.attributes["connection"] = connection
+    return config
+
+
+@lru_cache(maxsize=1)
+def head_revision() -> str:
+    """The newest revision in knowledge/store/migrations/versions."""
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
+def schema_revision(connection: Connection) -> str | None:
+    """The revision the database says it is at; None when it has no alembic_version (the baseline, or empty)."""
+    if not inspect(connection).has_table("alembic_version"):
+        return None
+    return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+
+def create_schema(engine: Engine) -> str:
+    """Bring the directory's schema to the newest revision, keeping every row.
+
+    An empty database gets the tables as the models define them, stamped at the newest revision. A database made
+    by an earlier release is upgraded through the migrations (one made before migrations existed is first
+    stamped as the baseline), never recreated. Returns what it did: "created", "current" or "upgraded from X".
+    """
+    with engine.begin() as connection:
+        if not inspect(connection).has_table("service"):
+            Base.metadata.create_all(connection)
+            _stamp(connection, head_revision())
+            return "created"
+        current = schema_revision(connection)
+        if current == head_revision():
+            return "current"
+        from alembic import command
+
+        config = alembic_config(connection)
+        if current is None:
+            command.stamp(config, BASELINE_REVISION)
+        command.upgrade(config, "head")
+        return f"upgraded from {current or BASELINE_REVISION}"
+
+
+def _stamp(connection: Connection, revision: str) -> None:
+    from alembic import command
+
+    command.stamp(alembic_config(connection), revision)
 
 
 def drop_schema(engine: Engine) -> None:
+    """Drop every directory table and the migration stamp (`kb init --reset`)."""
     Base.metadata.drop_all(engine)
+    with engine.begin() as connection:
+        connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
 
 
 def session_factory(engine: Engine) -> sessionmaker:

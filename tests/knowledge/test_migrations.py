@@ -1,0 +1,223 @@
+"""Schema changes go through Alembic: a directory made by the release before migrations upgrades with no data
+lost, on SQLite and on PostgreSQL, and the migrations end exactly at the models' schema."""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import uuid
+from typing import Iterator
+
+import pytest
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import inspect, select, text
+from sqlalchemy.engine import Engine
+
+from knowledge.formats.importer import import_hsds
+from knowledge.store.db import (
+    BASELINE_REVISION,
+    alembic_config,
+    create_schema,
+    head_revision,
+    make_engine,
+    schema_revision,
+    session_scope,
+)
+from knowledge.store.models import Base, Service
+
+PG_URL = "postgresql://postgres@127.0.0.1:5432/test"
+
+
+@pytest.fixture
+def sqlite_database(tmp_path) -> Iterator[Engine]:
+    engine = make_engine(f"sqlite:///{tmp_path / 'old-directory.db'}")
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def pg_database() -> Iterator[Engine]:
+    """An empty schema of its own on the shared PostgreSQL server, dropped afterwards."""
+    schema = f"signpost_migrate_{uuid.uuid4().hex[:12]}"
+    admin = make_engine(PG_URL)
+    try:
+        with admin.begin() as connection:
+            connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    except Exception as error:  # noqa: BLE001 - any connection failure means "not available here"
+        admin.dispose()
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"PostgreSQL is required under CI: {type(error).__name__}")
+        pytest.skip(f"PostgreSQL not reachable at 127.0.0.1:5432: {type(error).__name__}")
+    engine = make_engine(f"{PG_URL}?options=-csearch_path%3D{schema}")
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+        with admin.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database(request) -> Engine:
+    return request.getfixturevalue("sqlite_database" if request.param == "sqlite" else "pg_database")
+
+
+def make_previous_release_database(engine: Engine) -> None:
+    """Tables exactly as the previous release's create_all made them (the baseline revision) and no
+    alembic_version, as that release left them."""
+    with engine.begin() as connection:
+        command.upgrade(alembic_config(connection), BASELINE_REVISION)
+        connection.execute(text("DROP TABLE alembic_version"))
+
+
+#: A small directory written with the previous release's columns only: every table has rows.
+OLD_ROWS = {
+    "organization": [dict(id="org-1", name="Wendmoor Recovery Trust", alternate_name="WRT", description="A charity.",
+                          email="hello@example.org", website="https://example.org")],
+    "taxonomy": [dict(id="tax-1", name="signpost needs", description="", uri=None, version="1")],
+    "taxonomy_term": [dict(id="term-1", code="alcohol", name="Alcohol", description="Help with drinking",
+                           parent_id=None, taxonomy="signpost needs", taxonomy_id="tax-1", term_uri=None)],
+    "location": [dict(id="loc-1", organization_id="org-1", location_type="physical", name="Dunmere Hub",
+                      description=None, url=None, latitude=51.5, longitude=-2.5)],
+    "service": [dict(id="svc-1", organization_id="org-1", name="Dunmere Alcohol Service", alternate_name=None,
+                     description="Alcohol advice and detox.", url="https://example.org/alcohol",
+                     email=None, status="active", application_process="Call us.", eligibility_description="18+",
+                     fees_description="Free", minimum_age=18, maximum_age=None, alert=None,
+                     assured_date=dt.date(2026, 10, 1), last_modified=dt.datetime(2026, 10, 1, 9, 30),
+                     source="Wendmoor Council directory", source_url="https://example.org/directory",
+                     is_national=False, is_crisis_line=False),
+                dict(id="svc-2", organization_id="org-1", name="Wendmoor Night Line", alternate_name=None,
+                     description="Talk at night.", url=None, email=None, status="inactive",
+                     application_process=None, eligibility_description=None, fees_description=None,
+                     minimum_age=None, maximum_age=None, alert="Closed for now", assured_date=dt.date(2025, 1, 2),
+                     last_modified=dt.datetime(2025, 1, 2, 0, 0), source="Wendmoor Council directory",
+                     source_url=None, is_national=True, is_crisis_line=True)],
+    "address": [dict(id="adr-1", location_id="loc-1", attention=None, address_1="1 Market Street", address_2=None,
+                     city="Dunmere", region=None, state_province="Wendmoor", postal_code="ZZ9 1AA", country="GB",
+                     address_type="physical")],
+    "service_at_location": [dict(id="sal-1", service_id="svc-1", location_id="loc-1", description=None)],
+    "phone": [dict(id="ph-1", service_id="svc-1", location_id=None, number="01632 960123", extension=None,
+                   type="voice", description="Reception", position=0),
+              dict(id="ph-2", service_id="svc-2", location_id=None, number="07700 900456", extension=None,
+                   type="text", description=None, position=1)],
+    "schedule": [dict(id="sch-1", service_id="svc-1", location_id=None, service_at_location_id=None,
+                      valid_from=None, valid_to=None, dtstart=None, until=None, freq="WEEKLY", interval=1,
+                      byday="MO,TU,WE,TH,FR", opens_at=dt.time(9), closes_at=dt.time(17), description=None,
+                      notes=None, closes_on_bank_holidays=True),
+                 dict(id="sch-2", service_id=None, location_id=None, service_at_location_id="sal-1",
+                      valid_from=dt.date(2026, 1, 1), valid_to=None, dtstart=None, until=None, freq="WEEKLY",
+                      interval=2, byday="SA", opens_at=dt.time(20), closes_at=dt.time(2), description="late",
+                      notes=None, closes_on_bank_holidays=False)],
+    "service_area": [dict(id="area-1", service_id="svc-1", name="Wendmoor", description=None, extent=None,
+                          extent_type=None, uri=None)],
+    "attribute": [dict(id="att-1", link_id="svc-1", link_type="service", link_entity="service",
+                       taxonomy_term_id="term-1", value=None)],
+}
+
+
+def write_old_rows(engine: Engine) -> None:
+    with engine.begin() as connection:
+        tables = {name: _table(connection, name) for name in OLD_ROWS}
+        for name, rows in OLD_ROWS.items():  # dict order is foreign-key order
+            connection.execute(tables[name].insert(), rows)
+
+
+def read_old_rows(engine: Engine) -> dict:
+    """Every row of every old table, only the previous release's columns, in id order."""
+    with engine.connect() as connection:
+        found = {}
+        for name, rows in OLD_ROWS.items():
+            table = _table(connection, name)
+            columns = [table.c[column] for column in rows[0]]
+            found[name] = [dict(row._mapping) for row in connection.execute(select(*columns).order_by(table.c.id))]
+        return found
+
+
+def _table(connection, name: str):
+    from sqlalchemy import MetaData, Table
+
+    return Table(name, MetaData(), autoload_with=connection)
+
+
+def schema_differences(engine: Engine) -> list:
+    """What the database's schema lacks or has beyond the models (Alembic's autogenerate comparison).
+
+    SQLite does not enforce VARCHAR lengths, so a length-only difference there is not a difference."""
+    with engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        diffs = compare_metadata(context, Base.metadata)
+    if engine.dialect.name == "sqlite":
+        diffs = [d for d in diffs if not (isinstance(d, list) and d[0][0] == "modify_type"
+                                          and "VARCHAR" in str(d[0][5]) and "VARCHAR" in str(d[0][6]))]
+    return diffs
+
+
+# --- Tests ----------------------------------------------------------------------------------------------------
+
+
+def test_a_previous_release_directory_upgrades_with_no_data_lost(database):
+    make_previous_release_database(database)
+    write_old_rows(database)
+    before = read_old_rows(database)
+    assert before == {name: sorted(rows, key=lambda r: r["id"]) for name, rows in OLD_ROWS.items()}
+
+    assert create_schema(database) == f"upgraded from {BASELINE_REVISION}"
+
+    assert read_old_rows(database) == before  # every row, every value
+    with database.connect() as connection:
+        assert schema_revision(connection) == head_revision()
+    assert schema_differences(database) == []
+    with session_scope(database) as session:  # the models read the upgraded rows, relationships included
+        service = session.get(Service, "svc-1")
+        assert [p.number for p in service.phones] == ["01632 960123"]
+        assert [a.name for a in service.service_areas] == ["Wendmoor"]
+        assert [t.name for t in service.taxonomy_terms] == ["Alcohol"]
+        assert service.service_at_locations[0].location.addresses[0].postal_code == "ZZ9 1AA"
+        assert service.id_scope is None
+
+    # What the new schema is for: a council's feed with long ids, stored under its own scope.
+    long_id = "x" * 150
+    with session_scope(database) as session:
+        report = import_hsds(session, [{"id": long_id, "name": "Long id service", "description": "Advice.",
+                                        "status": "active", "assured_date": "2026-11-01"}],
+                             source="A council with a very long feed name", checked=dt.date(2026, 11, 1))
+    assert report.created and not report.rejected
+    assert create_schema(database) == "current"
+    old_ids = {name: {row["id"] for row in rows} for name, rows in OLD_ROWS.items()}
+    after = read_old_rows(database)
+    assert {name: [r for r in rows if r["id"] in old_ids[name]] for name, rows in after.items()} == before
+
+
+def test_an_empty_database_is_created_at_the_newest_revision(database):
+    assert create_schema(database) == "created"
+    with database.connect() as connection:
+        assert schema_revision(connection) == head_revision()
+    assert schema_differences(database) == []
+    assert create_schema(database) == "current"
+
+
+def test_the_migrations_alone_build_the_models_schema(database):
+    """Every change to knowledge/store/models.py needs a revision: running them all must end at the models."""
+    with database.begin() as connection:
+        command.upgrade(alembic_config(connection), "head")
+    assert schema_differences(database) == []
+    assert set(inspect(database).get_table_names()) >= set(Base.metadata.tables)
+
+
+def test_kb_init_upgrades_a_previous_release_directory(sqlite_database, tmp_path):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    make_previous_release_database(sqlite_database)
+    write_old_rows(sqlite_database)
+    before = read_old_rows(sqlite_database)
+    env = dict(os.environ, SIGNPOST_DATABASE_URL=str(sqlite_database.url))
+    done = subprocess.run([sys.executable, "-m", "bot.cli", "kb", "init"], cwd=Path(__file__).resolve().parents[2],
+                          env=env, capture_output=True, text=True, timeout=120)
+    assert f"Directory schema upgraded from {BASELINE_REVISION} to the newest revision." in done.stdout, done.stderr
+    after = read_old_rows(sqlite_database)
+    assert {name: [r for r in rows if r["id"] in {o["id"] for o in OLD_ROWS[name]}] for name, rows in after.items()} \
+        == before  # the council's rows are all still there beside the bundled directory

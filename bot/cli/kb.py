@@ -17,7 +17,9 @@ def _kb_init(args: argparse.Namespace) -> int:
     engine = make_engine()
     if args.reset:
         drop_schema(engine)
-    create_schema(engine)
+    schema = create_schema(engine)  # upgrades a directory made by an earlier release (Alembic), keeping its data
+    if schema.startswith("upgraded"):
+        print(f"Directory schema {schema} to the newest revision.")
     with session_scope(engine) as session:
         report = load_bundled(session)
     _print_import_report(report, what="bundled directory")

@@ -53,8 +53,11 @@ def payloads_in_domain(domain_dir: Path = DOMAIN_DIR) -> FrozenSet[str]:
 
 @lru_cache(maxsize=1)
 def allowed_payloads() -> FrozenSet[str]:
-    """Read once per process: the domain only changes with a new model, which means a restart."""
-    return payloads_in_domain()
+    """Read once per process: the domain only changes with a new model, which means a restart. Custom actions'
+    buttons ("Send me this as a plan") are listed with their words in replies/."""
+    from replies.plan import ACTION_BUTTON_PAYLOADS
+
+    return payloads_in_domain() | ACTION_BUTTON_PAYLOADS
 
 
 def is_command(text: str) -> bool:

@@ -28,6 +28,7 @@ __all__ = [
     "OFFER",
     "OFFER_BUTTON",
     "CALLBACK_BUTTON",
+    "ACTION_BUTTON_PAYLOADS",
     "NOTHING_TO_PLAN",
 ]
 
@@ -38,6 +39,8 @@ MAX_LINES = 2
 OFFER = "Would you like these as a short plan to keep, with what to say when you call?"
 OFFER_BUTTON = {"title": "Send me this as a plan", "payload": "/ask_plan"}
 CALLBACK_BUTTON = {"title": "Ask a service to call me", "payload": "/ask_callback"}
+#: Command payloads of buttons that actions (not domain responses) offer; channels/commands.py lets them through.
+ACTION_BUTTON_PAYLOADS = frozenset({OFFER_BUTTON["payload"], CALLBACK_BUTTON["payload"]})
 NOTHING_TO_PLAN = (
     "I don't have any services to put in a plan yet. Tell me what you need help with, and where you are, "
     "and I'll find some. " + OPEN_DOOR

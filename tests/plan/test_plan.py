@@ -131,3 +131,17 @@ def test_plan_ids_prefer_local_services_with_checked_contacts(directory_database
         ids = plan_ids(result)
     engine.dispose()
     assert ids[:2] == [ALCOHOL_SERVICE, RECOVERY_HUB] and 3 <= len(ids) <= 5
+
+
+def test_the_offer_buttons_get_through_the_channels_command_filter():
+    from channels.commands import neutralise
+
+    for button in messages_buttons():
+        assert neutralise(button) == button
+    assert neutralise("/ask_plan{\"x\": 1}") != "/ask_plan{\"x\": 1}"
+
+
+def messages_buttons() -> list[str]:
+    from replies.plan import CALLBACK_BUTTON, OFFER_BUTTON
+
+    return [OFFER_BUTTON["payload"], CALLBACK_BUTTON["payload"]]

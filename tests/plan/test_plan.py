@@ -34,11 +34,18 @@ def plan(ids, channel, now=SUNDAY_2AM, **slots):
     return run_action(ActionSendPlan(), tracker)
 
 
+def offered(messages) -> list[str]:
+    return [b["payload"] for m in messages for b in m.get("buttons") or []]
+
+
 def test_the_offer_follows_the_services_and_the_open_door_stays_last():
     messages, events = search()
     said = [m.get("text") for m in messages]
-    assert said[-1] == OPEN_DOOR and said[-2] == OFFER
-    assert messages[-2]["buttons"][0]["payload"] == "/ask_plan"
+    assert said[-1] == OPEN_DOOR
+    with_buttons = [i for i, m in enumerate(messages) if m.get("buttons")]
+    assert with_buttons and with_buttons[-1] == len(messages) - 2, "the choices come just before the open door"
+    assert OFFER in said
+    assert "/ask_plan" in offered(messages)
     ids = slot_events(events)[PLAN_SLOT]
     assert ids[:2] == [ALCOHOL_SERVICE, RECOVERY_HUB]
     assert all(isinstance(i, str) for i in ids), "the slot holds ids only"
@@ -47,12 +54,12 @@ def test_the_offer_follows_the_services_and_the_open_door_stays_last():
 def test_no_call_back_button_without_a_route(monkeypatch):
     monkeypatch.delenv("SIGNPOST_REFERRAL_ROUTES", raising=False)
     messages, _ = search()
-    assert [b["payload"] for b in messages[-2]["buttons"]] == ["/ask_plan"]
+    assert "/ask_plan" in offered(messages) and "/ask_callback" not in offered(messages)
 
 
 def test_a_call_back_button_where_a_service_takes_requests(routes_file):
     messages, _ = search()
-    assert [b["payload"] for b in messages[-2]["buttons"]] == ["/ask_plan", "/ask_callback"]
+    assert "/ask_callback" in offered(messages)
 
 
 def test_sms_plan_fits_in_two_segments_of_plain_characters():

@@ -22,6 +22,7 @@
  *   - bot text is only inserted with textContent / text nodes, never innerHTML; links
  *     and phone numbers are built as elements with checked hrefs;
  *   - nothing in cookies or localStorage; sessionStorage only with data-persist="true";
+ *   - a plan to keep is never stored at all, and is shown only after a shared-device warning;
  *   - quick exit (button, or Shift pressed 3 times) clears the chat and its storage and
  *     replaces the page, so Back does not return to it.
  */
@@ -354,12 +355,123 @@
     scrollToEnd();
   }
 
+  // ---------- a plan to keep ----------
+  // A plan (reply.custom.signpost_plan) lives only in this closure: never in state.messages, never stored, so
+  // it is gone with the page or a quick exit. Anyone using the device could read it, so it is shown only after a
+  // warning, and once hidden it needs the warning again. Print uses a blank frame that holds only the plan.
+
+  function planLines(parent, lines) {
+    lines.forEach(function (line) {
+      if (!line) return;
+      var p = el("p", {});
+      appendRichText(p, String(line));
+      parent.appendChild(p);
+    });
+  }
+
+  function planBody(plan) {
+    var body = el("div", { className: "sp-plan-body" }, [
+      el("h3", { className: "sp-plan-title", text: String(plan.title || "Your plan") }),
+      el("p", { className: "sp-plan-made", text: "Made " + String(plan.made || "") }),
+    ]);
+    var list = el("ol", { className: "sp-plan-list" });
+    (Array.isArray(plan.services) ? plan.services : []).forEach(function (service) {
+      var item = el("li", {}, [el("strong", { text: String(service.name || "") })]);
+      planLines(item, [service.contact, service.when, service.address ? "At " + service.address : ""]);
+      list.appendChild(item);
+    });
+    body.appendChild(list);
+    if (plan.say) {
+      body.appendChild(el("p", { className: "sp-plan-say" }, ["When you call, you could say: \u201c" + plan.say + "\u201d"]));
+    }
+    var lines = Array.isArray(plan.lines) ? plan.lines : [];
+    if (lines.length) {
+      body.appendChild(el("h4", { className: "sp-plan-subtitle", text: "At any hour" }));
+      var ul = el("ul", { className: "sp-plan-lines" });
+      lines.forEach(function (line) {
+        var li = el("li", {});
+        appendRichText(li, String(line.name || "") + ": " + String(line.contact || "") + ". " + String(line.when || ""));
+        ul.appendChild(li);
+      });
+      body.appendChild(ul);
+    }
+    planLines(body, [plan.footer]);
+    return body;
+  }
+
+  function printPlan(card, plan) {
+    var old = card.querySelector(".sp-print-frame");
+    if (old) old.remove();
+    var frame = el("iframe", { className: "sp-print-frame", title: "Printable plan", "aria-hidden": "true", tabindex: "-1" });
+    card.appendChild(frame);
+    var doc = frame.contentDocument;
+    doc.title = String(plan.title || "Your plan");
+    doc.body.appendChild(doc.importNode(planBody(plan), true));
+    frame.contentWindow.focus();
+    frame.contentWindow.print();
+  }
+
+  function copyPlan(plan, status) {
+    var done = function (ok) {
+      status.textContent = ok
+        ? "Copied. Paste it somewhere private to keep it."
+        : "Copying did not work here. You can select the plan and copy it instead.";
+    };
+    if (!navigator.clipboard || !navigator.clipboard.writeText) return done(false);
+    navigator.clipboard.writeText(String(plan.text || "")).then(function () { done(true); }, function () { done(false); });
+  }
+
+  function renderPlan(plan) {
+    var card = el("section", { className: "sp-plan", "aria-label": "Your plan" });
+    var status = el("p", { className: "sp-plan-status", role: "status" });
+
+    function warn() {
+      while (card.firstChild) card.removeChild(card.firstChild);
+      var show = el("button", { type: "button", className: "sp-plan-show", text: "Show my plan" });
+      show.addEventListener("click", reveal);
+      card.appendChild(el("p", { className: "sp-plan-warning" }, [
+        el("strong", { text: "Before you look: " }),
+        "anyone who uses this device could see your plan. It is not saved here.",
+      ]));
+      card.appendChild(show);
+      card.appendChild(status);
+    }
+
+    function reveal() {
+      while (card.firstChild) card.removeChild(card.firstChild);
+      var printButton = el("button", { type: "button", className: "sp-plan-action", text: "Print" });
+      var copyButton = el("button", { type: "button", className: "sp-plan-action", text: "Copy" });
+      var hideButton = el("button", { type: "button", className: "sp-plan-action", text: "Hide plan" });
+      printButton.addEventListener("click", function () { printPlan(card, plan); });
+      copyButton.addEventListener("click", function () { copyPlan(plan, status); });
+      hideButton.addEventListener("click", function () {
+        status.textContent = "";
+        warn();
+        card.querySelector(".sp-plan-show").focus();
+      });
+      card.appendChild(planBody(plan));
+      card.appendChild(el("div", { className: "sp-plan-actions", role: "group", "aria-label": "Plan" }, [
+        printButton, copyButton, hideButton,
+      ]));
+      card.appendChild(status);
+      card.querySelector(".sp-plan-title").setAttribute("tabindex", "-1");
+      card.querySelector(".sp-plan-title").focus();
+    }
+
+    warn();
+    log.appendChild(card);
+    scrollToEnd();
+  }
+
   function handleReplies(replies) {
     if (!Array.isArray(replies)) return;
     replies.forEach(function (reply) {
       if (!reply || typeof reply !== "object") return;
       if (typeof reply.text === "string" && reply.text) addMessage("bot", reply.text);
       if (Array.isArray(reply.buttons) && reply.buttons.length) renderQuickReplies(reply.buttons);
+      if (reply.custom && typeof reply.custom.signpost_plan === "object" && reply.custom.signpost_plan) {
+        renderPlan(reply.custom.signpost_plan);
+      }
     });
   }
 

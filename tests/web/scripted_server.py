@@ -84,6 +84,11 @@ class ScriptedAgent:
                 HOSTILE_TEXT,
                 [{"title": '<img src=x onerror="window.__xss=4">', "payload": "/xss_button"}],
             )
+        elif text == "/ask_plan":
+            from tests.web.plan_fixture import sample_plan_view
+
+            await out.send_text_message(sender, "Here is your plan. It is not saved on this device.")
+            await out.send_custom_json(sender, {"signpost_plan": sample_plan_view()})
         elif lowered == "slow":
             await asyncio.sleep(1.5)
             await out.send_text_message(sender, "Sorry for the wait.")

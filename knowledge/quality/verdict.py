@@ -24,12 +24,12 @@ AGE_KINDS = frozenset({STALE, STALE_NO_CONTACT})
 
 #: Plain-English headings per problem kind, for the grouped report.
 KIND_HEADINGS = {
-    "missing-source": "no source recorded",
-    "missing-assured-date": "no date it was last checked",
-    "bad-phone": "a phone number that is not a valid UK number",
-    "bad-schedule": "opening hours that cannot be read",
-    STALE: "not checked within the age limit (shows contact details)",
-    STALE_NO_CONTACT: "not checked within the age limit (shows no contact details)",
+    "missing-source": "have no source recorded",
+    "missing-assured-date": "have no date they were last checked",
+    "bad-phone": "have a phone number that is not a valid UK number",
+    "bad-schedule": "have opening hours that cannot be read",
+    STALE: "were not checked within the age limit and show contact details",
+    STALE_NO_CONTACT: "were not checked within the age limit (they show no contact details)",
 }
 
 
@@ -70,5 +70,5 @@ def grouped(problems: List[Problem], *, examples: int = 3) -> List[str]:
             continue
         named = ", ".join(f"{p.service_name} ({p.service_id})" for p in items[:examples])
         more = f" and {len(items) - examples} more" if len(items) > examples else ""
-        lines.append(f"{kind}: {len(items)} services with {heading}, e.g. {named}{more}")
+        lines.append(f"{kind}: {len(items)} services {heading}, e.g. {named}{more}")
     return lines

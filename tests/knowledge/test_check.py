@@ -118,7 +118,7 @@ def test_bundled_problems_fail_and_a_councils_own_are_warnings(engine):
     assert judge([p for p in problems if p.service_id.startswith("council:")], bundled_ids=bundled).passed
     # Thirty old records are one line, not thirty.
     lines = grouped(verdict.warnings)
-    assert len(lines) == 2 and lines[0].startswith("stale: 30 services with not checked within the age limit")
+    assert len(lines) == 2 and lines[0].startswith("stale: 30 services were not checked within the age limit")
     assert lines[0].endswith("and 27 more")
 
 

@@ -132,9 +132,11 @@ class _Handler:
 class SmtpServer:
     """aiosmtpd on 127.0.0.1 that requires STARTTLS before any mail (``tls=False``: offers none at all)."""
 
-    def __init__(self, certs: TestCertificates, *, tls: bool = True, hold_rcpt: bool = False) -> None:
+    def __init__(
+        self, certs: TestCertificates, *, tls: bool = True, hold_rcpt: bool = False, port: int | None = None
+    ) -> None:
         self.handler = _Handler(hold_rcpt=hold_rcpt)
-        self.port = free_port()
+        self.port = port or free_port()
         options = {"tls_context": certs.server_context(), "require_starttls": True} if tls else {}
         self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port, **options)
 

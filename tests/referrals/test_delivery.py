@@ -144,3 +144,17 @@ def test_server_errors_are_retried(sqlite_outbox, certs, status):
     assert [c.delivery_id for c in hook.calls] == [hook.calls[0].delivery_id] * 2
     assert hook.calls[0].headers[DELIVERY_HEADER] == hook.calls[1].headers[DELIVERY_HEADER]
     assert sqlite_outbox.counts() == {}
+
+
+def test_delivery_logs_hold_no_name_number_or_service_words(sqlite_outbox, certs, caplog):
+    import logging
+
+    caplog.set_level(logging.DEBUG)
+    sqlite_outbox.add(make_request(), "sender-1")
+    down = f"https://127.0.0.1:{free_port()}/hook"
+    w = worker(sqlite_outbox, webhook_routes(down), certs, smtp_port=free_port(), attempts=2)
+    w.deliver_due()
+    w.deliver_due()
+    assert caplog.records, "the worker says what it did"
+    for secret in (PHONE, "07700 900123", "Sam", "mornings", "sender-1"):
+        assert secret not in caplog.text

@@ -62,6 +62,7 @@ MAX_METADATA_KEY_CHARS = 40
 MAX_METADATA_VALUE_CHARS = 200
 
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_MESSAGE_ID = re.compile(r"[A-Za-z0-9_.:-]{1,64}")
 
 
 class InvalidRequest(Exception):
@@ -110,6 +111,12 @@ def parse_webhook_body(raw: Optional[bytes]) -> Dict[str, Any]:
         raise InvalidRequest(400, f"'sender' must be at most {MAX_SENDER_CHARS} characters.")
     if not _is_unicode_text(sender):
         raise InvalidRequest(400, "'sender' must be valid Unicode text.")
+
+    # Optional: the client's id for this message, the same when it sends the message again after a lost reply,
+    # so the conversation store keeps the turn once (bot/tracker_store.py).
+    message_id = payload.get("message_id")
+    if message_id is not None and not (isinstance(message_id, str) and _MESSAGE_ID.fullmatch(message_id)):
+        raise InvalidRequest(400, "'message_id' must be 1 to 64 letters, digits, '-', '_', '.' or ':'.")
 
     return payload
 
@@ -207,6 +214,7 @@ class MetadataRestInput(RestInput):
         text: str,
         sender_id: str,
         metadata: Optional[Dict[str, Any]],
+        message_id: Optional[str] = None,
     ) -> List[Dict[str, Any]]:
         """One turn; whatever fails, the reply holds at least one message (channels/fallback.py)."""
         collector = CollectingOutputChannel()
@@ -219,6 +227,7 @@ class MetadataRestInput(RestInput):
                     # The channel name is ours to set: a client must not pose as SMS or Telegram.
                     input_channel=self.name(),
                     metadata=metadata,
+                    message_id=message_id,
                 )
             ),
             timeout=turn_deadline(text),
@@ -267,7 +276,7 @@ class MetadataRestInput(RestInput):
             if limited is not None:
                 return limited
             messages = await self._answer(
-                request, on_new_message, text, sender_id, metadata_from_payload(payload)
+                request, on_new_message, text, sender_id, metadata_from_payload(payload), payload.get("message_id")
             )
             return response.json(messages)
 

@@ -315,20 +315,19 @@ NATIONAL: List[Json] = [{'id': 'national-999',
   'url': 'https://alcoholics-anonymous.org.uk'},
  {'id': 'national-al-anon',
   'name': 'Al-Anon helpline',
-  'description': 'Support for family and friends of someone whose drinking worries them. The helpline hours '
-                 'come from older pages (2014 and 2022), so they may have changed.',
+  'description': 'Support for family and friends of someone whose drinking worries them. Older pages (2014 and '
+                 '2022) give its hours as 10am to 10pm every day; they may have changed, so check before relying on '
+                 'them.',
   'organization': {'id': 'org-al-anon',
                    'name': 'Al-Anon Family Groups UK and Eire',
                    'description': 'Mutual support for families and friends of people with a drinking problem.'},
-  'source': 'al-anonuk.org.uk leaflet (2014); nhs.uk alcohol support page (2022) (number and hours VERIFIED '
-            'but dated since 2026-12-01)',
+  'source': 'al-anonuk.org.uk leaflet (2014); nhs.uk alcohol support page (2022) (number VERIFIED but dated since '
+            '2026-12-01; hours dated, so given only as text, never as "open now")',
   'areas': ['England'],
   'phones': [{'id': 'call', 'number': '0800 0086 811', 'type': 'voice'}],
-  'schedules': [{'id': 'daily',
-                 'byday': 'MO,TU,WE,TH,FR,SA,SU',
-                 'opens_at': '10:00',
-                 'closes_at': '22:00',
-                 'description': '10am to 10pm, every day (hours from 2014 and 2022 pages).'}],
+  # No schedule: hours last confirmed by a 2014 leaflet and a 2022 page would make the assistant say "open now"
+  # on old evidence; "hours not known" with the old hours in words is the honest answer.
+  'schedules': [],
   'needs': ['family', 'alcohol', 'peer-support'],
   'eligibility_description': 'Families and friends of people who drink.'}]
 

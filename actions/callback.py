@@ -33,7 +33,7 @@ from referrals.phone import callback_number, ending
 from referrals.request import CallbackRequest
 from referrals.routes import Route, Routes, RoutesError
 from referrals.sealing import SealError
-from referrals.settings import NotConfigured, routes_file
+from referrals.settings import OUTBOX_KEY_ENV, NotConfigured, routes_file
 from referrals.store import Outbox
 from replies import callback as words
 from replies.plan import OFFER_BUTTON
@@ -112,6 +112,8 @@ def routed_services(session, ids: List[str], *, now) -> List[Routed]:
     routes = current_routes()
     if not routes.by_service and not routes.directory_referral_emails:
         return []
+    if not os.environ.get(OUTBOX_KEY_ENV, "").strip():
+        return []  # no outbox key: a request could not be kept safely, so none is offered
     found: List[Routed] = []
     for match in services_by_id(session, ids, now=now):
         service = session.get(Service, match.service_id)

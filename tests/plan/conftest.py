@@ -49,6 +49,7 @@ def routes_file(tmp_path, monkeypatch) -> Path:
         encoding="utf-8",
     )
     monkeypatch.setenv("SIGNPOST_REFERRAL_ROUTES", str(path))
+    monkeypatch.setenv("SIGNPOST_OUTBOX_KEY", new_key())  # call-backs are offered only with an outbox key
     return path
 
 

@@ -59,6 +59,12 @@ def test_no_route_means_the_form_ends_at_once_with_a_kind_answer(monkeypatch):
     assert messages[0]["buttons"][0]["payload"] == "/ask_plan"
 
 
+def test_without_an_outbox_key_no_call_back_is_offered(routes_file, monkeypatch):
+    monkeypatch.delenv("SIGNPOST_OUTBOX_KEY", raising=False)
+    _, events = run_action(cb.ActionCallbackStart(), tracker())
+    assert slot_events(events)[cb.SERVICE] == cb.NOT_GIVEN
+
+
 def test_before_any_search_there_is_nothing_to_call_about(routes_file):
     t = make_tracker("call me", metadata={"now": SUNDAY_2AM}, slots={cb.SERVICE: cb.NOT_GIVEN})
     messages, _ = run_action(cb.ActionCallbackSubmit(), t)
@@ -154,8 +160,8 @@ def test_no_means_nothing_is_written(routes_file, outbox):
     assert outbox.counts() == {}
 
 
-def test_when_the_outbox_cannot_be_written_the_person_is_told_and_given_the_number(routes_file, monkeypatch):
-    monkeypatch.delenv("SIGNPOST_OUTBOX_KEY", raising=False)
+def test_when_the_outbox_cannot_be_written_the_person_is_told_and_given_the_number(routes_file, monkeypatch, tmp_path):
+    monkeypatch.setenv("SIGNPOST_OUTBOX_URL", f"sqlite:///{tmp_path / 'no-such-folder' / 'outbox.db'}")
     cb._outbox = None
     messages, _ = run_action(cb.ActionCallbackSubmit(), tracker(**ANSWERS))
     text = texts(messages)

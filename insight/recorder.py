@@ -13,24 +13,18 @@ import logging
 import queue
 import threading
 import time
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy.engine import Engine
 
 from insight import store
 from insight.event import SignpostEvent, crisis_event, event_from_search
-from knowledge.hours.engine import LONDON
+from insight.retention import first_kept_day
 
 logger = logging.getLogger(__name__)
 
 BATCH = 200
 PURGE_EVERY_SECONDS = 3600.0
-
-
-def _retention_days() -> int:
-    from bot import settings
-
-    return settings.insight_retention_days()
 
 
 class Recorder:
@@ -113,8 +107,7 @@ class Recorder:
         with session_scope(self._engine_for_writes()) as session:
             store.add_events(session, batch)
             if self._last_purge is None or time.monotonic() - self._last_purge > PURGE_EVERY_SECONDS:
-                first_kept = datetime.now(LONDON).date() - timedelta(days=_retention_days())
-                store.purge_before(session, first_kept)
+                store.purge_before(session, first_kept_day())
                 self._last_purge = time.monotonic()
 
 

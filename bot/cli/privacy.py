@@ -7,6 +7,7 @@ import sys
 
 from bot import settings
 from bot.cli.common import EXIT_OK, EXIT_USAGE
+from insight.retention import purge_expired_events
 
 
 def purge() -> int:
@@ -25,6 +26,7 @@ def purge() -> int:
     kept = store.count_conversations()
     store.engine.dispose()
     print(f"Removed {store.removed_at_start + removed} conversation(s) older than {hours:g} hours; {kept} kept.")
+    print(purge_expired_events())  # anonymous events have their own, longer period (insight/retention.py)
     return EXIT_OK
 
 

@@ -60,3 +60,21 @@ def test_old_events_are_purged_beyond_the_retention_period(insight_engine, monke
         days = sorted(session.execute(select(EventRow.day)).scalars())
     assert days[0] >= today - timedelta(days=30)
     assert len(days) == 3  # the 0- and 10-day-old ones, and the new one
+
+
+def test_signpost_purge_deletes_old_events_and_says_how_many(insight_engine, monkeypatch):
+    from insight.retention import purge_expired_events
+
+    today = datetime.now(LONDON).date()
+    with session_scope(insight_engine) as session:
+        store.add_events(session, [
+            crisis_event("overdose", datetime.combine(today - timedelta(days=age), datetime.min.time(), LONDON), "sms")
+            for age in (1, 8, 9, 100)
+        ])
+    monkeypatch.setenv("SIGNPOST_INSIGHT_RETENTION_DAYS", "8")
+    url = insight_engine.url.render_as_string(hide_password=False)
+    assert purge_expired_events(url) == "Removed 2 anonymous signpost event(s) older than 8 days."
+    with session_scope(insight_engine) as session:
+        assert store.count_events(session) == 2
+    monkeypatch.setenv("SIGNPOST_INSIGHT_RETENTION_DAYS", "a year")
+    assert "whole number of days" in purge_expired_events(url)

@@ -3,6 +3,11 @@
 Short messages (about 320 characters, an SMS and a bit), no jargon, no blame. Contact details appear only when the
 record holds them *and* says where they came from; otherwise we say so instead of guessing. Details checked more
 than a year ago carry a warning to check first.
+
+The first answer is the search's ``first`` list, in that order (knowledge/search: at most three local options and
+the out-of-hours ones open now, by the ranking's score), then an open door; the rest waits for "more options"
+(:func:`describe_more`). By SMS each service is one compact line (:func:`compact_match`) and the reply is filled
+only while it fits a character budget, so a whole turn stays within three GSM-7 segments (459 characters).
 """
 from __future__ import annotations
 
@@ -13,17 +18,28 @@ from typing import Sequence
 from knowledge.hours.engine import LONDON, describe_status
 from knowledge.search.finder import SAFETY_NET, Contact, Match, SearchResult
 
-__all__ = ["describe_match", "describe_result", "OPEN_DOOR", "SMS_LENGTH", "ACKNOWLEDGE_FAMILY"]
+__all__ = [
+    "describe_match",
+    "compact_match",
+    "describe_result",
+    "describe_more",
+    "first_answer",
+    "OPEN_DOOR",
+    "SMS_LENGTH",
+    "SMS_TURN_BUDGET",
+    "ACKNOWLEDGE_FAMILY",
+    "MORE_OPTIONS_BUTTON",
+]
 
 OPEN_DOOR = "You can message any time, day or night."
 SMS_LENGTH = 320
 ACKNOWLEDGE_FAMILY = "It's hard when someone you love is struggling."
+ACKNOWLEDGE_YOUNG = "You don't have to cope with this on your own."
+#: Three GSM-7 segments: what a whole SMS turn may cost (the council pays per segment; a frightened person reads it).
+SMS_TURN_BUDGET = 3 * 153
+#: Offered on every channel after a first answer that has more (SMS shows it as "Reply 1 for More options").
+MORE_OPTIONS_BUTTON = {"title": "More options", "payload": "/more_options"}
 STALE_AFTER_DAYS = 365
-#: How many local services a reply shows (the search may return more); SMS threads get long quickly.
-MAX_LOCAL_SHOWN = 3
-#: Of those, how many without a checked contact: they cannot be acted on tonight, and each costs an SMS, so one is
-#: enough to tell the person local help exists.
-MAX_UNCONTACTABLE_SHOWN = 1
 
 _MONTHS = (
     "January", "February", "March", "April", "May", "June",
@@ -91,9 +107,11 @@ def describe_match(match: Match, now: datetime) -> str:
         contact = _contacts_text(match)
         if match.address and not match.is_national:
             contact = (contact + " " if contact else "") + f"At {match.address}."
+    elif match.address and match.source and not match.contacts and not match.is_national:
+        contact = f"No phone listed. At {match.address}."  # a walk-in service: its address is its contact
     else:
         contact = "I don't have checked contact details for this service yet."
-    status = describe_status(match.status, now) + "."
+    status = _status_line(match, now)
     stale = _stale_line(match, now)
     fixed = " ".join(filter(None, [contact, status, stale]))
     room = SMS_LENGTH - len(head) - len(fixed) - 6
@@ -103,9 +121,33 @@ def describe_match(match: Match, now: datetime) -> str:
     return "\n".join(lines)
 
 
-def _is_night(now: datetime) -> bool:
-    hour = now.astimezone(LONDON).hour
-    return hour >= 18 or hour < 6
+def _status_line(match: Match, now: datetime) -> str:
+    """Open now, when it opens, or on a bank holiday the record is silent on, what is usual and that it may be shut."""
+    if match.hours_note:
+        return match.hours_note + "."
+    return describe_status(match.status, now) + "."
+
+
+def _short_contact(match: Match) -> str:
+    """The one contact a text message has room for: a phone or text number, else the web address, else where."""
+    voice = [c for c in match.contacts if c.kind in ("phone", "text")]
+    if match.has_verified_contact and voice:
+        return _contact_line(voice[0])
+    web = [c for c in match.contacts if c.kind == "web"]
+    if match.has_verified_contact and web:
+        return f"Online: {web[0].value}"
+    if match.address and match.source and not match.contacts:
+        return f"At {match.address}."
+    return "No checked contact details yet."
+
+
+def compact_match(match: Match, now: datetime) -> str:
+    """One service in one line, for SMS: "Wendmoor Recovery Hub: Call 01632 960101. Open now until 5pm." """
+    parts = [f"{match.name}:", _short_contact(match), _status_line(match, now)]
+    stale = _stale_line(match, now)
+    if stale:
+        parts.append(stale)
+    return " ".join(parts)
 
 
 def _place_phrase(result: SearchResult) -> str:
@@ -119,78 +161,95 @@ def _lead(result: SearchResult) -> str:
     need = result.help_need or result.need
     place = _place_phrase(result)
     person = result.person
+    if person.young_writer:
+        return f"{ACKNOWLEDGE_YOUNG} Here's {need.lead}{place}:"
     if person.for_whom == "someone_else":
         who = f"your {person.relationship}" if person.relationship else "them"
-        return f"Here's {need.lead} for {who}{place}."
-    return f"Here's {need.lead}{place}."
+        return f"{ACKNOWLEDGE_FAMILY} Here's support for you, and {need.lead} for {who}{place}:"
+    return f"Here's {need.lead}{place}:"
 
 
-def _local_to_show(local: Sequence[Match]) -> list[Match]:
-    """The best local services, in search order, with at most MAX_UNCONTACTABLE_SHOWN lacking a checked contact."""
-    shown: list[Match] = []
-    uncontactable = 0
-    for match in local:
-        if len(shown) == MAX_LOCAL_SHOWN:
-            break
-        if not match.has_verified_contact:
-            if uncontactable == MAX_UNCONTACTABLE_SHOWN:
-                continue
-            uncontactable += 1
-        shown.append(match)
-    return shown
-
-
-def describe_result(result: SearchResult) -> list[str]:
-    """The whole reply as short messages: a lead, the services, family support, and an open door."""
-    now = result.now
-    when = "tonight" if _is_night(now) else "right now"
-    messages: list[str] = []
+def _opening_line(result: SearchResult) -> str:
+    """The first line: what follows, or plainly that we have nothing (checked) for this place yet."""
     area = result.area
-    local = _local_to_show(result.local)
-
+    local_shown = any(not m.is_national for m in result.first)
+    anywhere = "These can help wherever you are in England:"
     if area is not None and (area.kind == "unknown" or not result.area_has_services):
-        messages.append(
-            f"I don't have local services for {area.name} yet. These can help wherever you are in England:"
-        )
-        messages.extend(describe_match(m, now) for m in result.out_of_hours)
-    elif area is not None and not local:
+        line = f"I don't have local services for {area.name} yet. {anywhere}"
+    elif area is not None and not local_shown and result.uncontactable_local:
+        line = f"I don't have checked contact details for local services in {area.name} yet. {anywhere}"
+    elif area is not None and not local_shown:
         label = (result.help_need or result.need).label
-        messages.append(
-            f"I couldn't find local {label} for {area.name} in my list. These can help wherever you are in England:"
-        )
-        messages.extend(describe_match(m, now) for m in result.out_of_hours)
-    elif not local:
-        messages.append(_lead(result).rstrip(".") + ", wherever you are in England:")
-        messages.extend(describe_match(m, now) for m in result.out_of_hours)
-    elif result.any_local_open:
-        messages.append(_lead(result))
-        messages.extend(describe_match(m, now) for m in local)
-        if result.out_of_hours:
-            messages.append("If you need help later, these are there too:")
-            messages.extend(describe_match(m, now) for m in result.out_of_hours)
+        line = f"I couldn't find local {label} for {area.name} in my list. {anywhere}"
+    elif area is None:
+        return _lead(result).rstrip(":") + ", wherever you are in England:"
     else:
-        if any(m.status.known for m in local):
-            messages.append(f"{_lead(result)} Nothing near you is open right now, but these can help {when}:")
-        else:
-            messages.append(
-                f"{_lead(result)} I don't know if the services near you are open right now, "
-                f"but these can help {when}:"
-            )
-        messages.extend(describe_match(m, now) for m in result.out_of_hours)
-        if any(m.status.known for m in local):
-            messages.append(f"When they open, these{_place_phrase(result)} can help too:")
-        else:
-            messages.append(f"There is local help{_place_phrase(result)} too, though I don't know its hours:")
-        messages.extend(describe_match(m, now) for m in local)
-
+        return _lead(result)
+    if result.person.young_writer:
+        return f"{ACKNOWLEDGE_YOUNG} {line}"
     if result.person.for_whom == "someone_else":
-        messages[0] = f"{ACKNOWLEDGE_FAMILY} {messages[0]}"
-    family = list(result.for_family)
-    if family:
-        messages.append("And for you: " + describe_match(family[0], now))
-        messages.extend(describe_match(m, now) for m in family[1:])
-    messages.append(OPEN_DOOR)
-    return messages
+        return f"{ACKNOWLEDGE_FAMILY} {line}"
+    return line
+
+
+def first_answer(result: SearchResult) -> list[Match]:
+    """The services of the first answer, in reading order (the search decides it; see knowledge/search)."""
+    if result.first:
+        return list(result.first)
+    return [*result.local[:3], *result.out_of_hours, *result.for_family[:1]]
+
+
+def _label_for(match: Match, result: SearchResult) -> str:
+    """For a family member, whom each service is for: "For you:" or "For your son:"."""
+    person = result.person
+    if person.for_whom != "someone_else" or person.young_writer or match.for_whom is None:
+        return ""
+    if match.for_whom == "you":
+        return "For you: "
+    return f"For your {person.relationship}: " if person.relationship else "For them: "
+
+
+def _fill(messages: list[str], items: Sequence[str], closing: str | None, budget: int | None) -> list[str]:
+    """``messages`` + as many ``items`` as fit ``budget`` characters in all (at least one) + ``closing``."""
+    def size(parts: Sequence[str]) -> int:
+        return sum(len(p) for p in parts) + 2 * max(0, len(parts) - 1)
+
+    tail = [closing] if closing else []
+    chosen: list[str] = []
+    for item in items:
+        if budget is not None and chosen and size([*messages, *chosen, item, *tail]) > budget:
+            break
+        chosen.append(item)
+    return [*messages, *chosen, *tail]
+
+
+def describe_result(
+    result: SearchResult, *, compact: bool = False, budget: int | None = None, open_door: bool = True
+) -> list[str]:
+    """The first answer as short messages: an opening line, the services (best first), and an open door.
+
+    ``compact``: one line per service (SMS). ``budget``: the most characters the whole reply may take (services
+    are left for "more options" when they do not fit). ``open_door=False`` when a closing message (the privacy
+    notice) carries it instead.
+    """
+    now = result.now
+    describe = compact_match if compact else describe_match
+    services = [_label_for(m, result) + describe(m, now) for m in first_answer(result)]
+    return _fill([_opening_line(result)], services, OPEN_DOOR if open_door else None, budget)
+
+
+def describe_more(
+    result: SearchResult, *, shown: int = 0, compact: bool = False, budget: int | None = None, limit: int = 3
+) -> list[str]:
+    """The next options after the first answer ("more options"): ``shown`` of ``result.more`` were already given."""
+    now = result.now
+    more = list(result.more)[shown : shown + limit]
+    place = _place_phrase(result)
+    if not more:
+        return [f"That's all I have{place} for now. If anyone is in danger, call 999.", OPEN_DOOR]
+    describe = compact_match if compact else describe_match
+    services = [_label_for(m, result) + describe(m, now) for m in more]
+    return _fill([f"More options{place}:"], services, OPEN_DOOR, budget)
 
 
 def describe_unavailable(now: datetime) -> list[str]:

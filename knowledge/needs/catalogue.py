@@ -34,6 +34,7 @@ __all__ = [
     "CUT_DOWN",
     "FAMILY",
     "YOUNG_PEOPLE",
+    "YOUNG_FAMILY",
     "CRIMINAL_JUSTICE",
     "HOUSING",
     "PEER_SUPPORT",
@@ -182,6 +183,7 @@ FAMILY = Need(
         "famil*", "carer*", "concerned other*", "loved one*", "relatives", "friends and family",
         "someone elses", "someone you care about", "someone close", "affected by someone", "al anon",
         "alateen", "nacoa", "adfam", "drugfam", "children of", "parents of", "living with someone",
+        "parental", "a parents", "worried about a parent", "young carer*", "kinship",
     ),
     related=_ANY_SUBSTANCE_HELP,
     needs_substance_context=True,
@@ -193,9 +195,23 @@ YOUNG_PEOPLE = Need(
     reason="for young people",
     vocabulary=(
         "young people", "young person*", "young adult*", "youth", "teen*", "under 18*", "under 19*",
-        "under 21*", "under 25*", "children and young", "students", "childline", "school*",
+        "under 21*", "under 25*", "children and young", "students", "childline", "school*", "young carer*",
     ),
     related=_ANY_SUBSTANCE_HELP,
+    needs_substance_context=True,
+)
+#: A child or young person worried about a parent's (or other family member's) drinking or drug use: help for
+#: *them* (Childline, Nacoa, a young people's service, young carers), never adult treatment "for you".
+YOUNG_FAMILY = Need(
+    code="young_family",
+    label="help for young people worried about someone's drinking or drugs",
+    lead="help for young people worried about someone's drinking or drug use",
+    reason="helps young people worried about someone at home",
+    vocabulary=(
+        "young people", "young person*", "youth", "teen*", "young carer*", "childline", "nacoa", "alateen",
+        "children of", "children affected", "parental", "worried about a parent", "a parents",
+    ),
+    related=("children", "child", "under 18*", "under 19*"),
     needs_substance_context=True,
 )
 CRIMINAL_JUSTICE = Need(
@@ -276,7 +292,7 @@ OUT_OF_HOURS = Need(
 NEEDS: dict[str, Need] = {
     need.code: need
     for need in (
-        ALCOHOL, DRUGS, CUT_DOWN, FAMILY, YOUNG_PEOPLE, CRIMINAL_JUSTICE, HOUSING, PEER_SUPPORT,
+        ALCOHOL, DRUGS, CUT_DOWN, FAMILY, YOUNG_PEOPLE, YOUNG_FAMILY, CRIMINAL_JUSTICE, HOUSING, PEER_SUPPORT,
         HARM_REDUCTION, MENTAL_HEALTH, GENERAL, OUT_OF_HOURS,
     )
 }

@@ -1,23 +1,36 @@
-"""Find help: need × area × time × age -> ranked local services with reasons, then out-of-hours options.
+"""Find help: need × area × time × person -> candidates, then ranked by knowledge.ranking, with reasons.
 
-Every directory query lives in this module. The rules, in the order they apply:
+This module does *retrieval*: which services are candidates (active, in scope for the area, fitting the need at
+all, allowed for the person's age), what is known about each (fit, special groups, closeness, opening status),
+and which national lines to offer out of hours. The *order* is the scoring model in :mod:`knowledge.ranking`
+(docs/ranking.md): fit to the need first (identity before description), special groups only for their own people,
+fit to the person, locality, availability as a weighted factor. The rules here:
 
-1. Only ``active`` services are ever offered, and never one whose age limits exclude the person (a 15-year-old
-   never gets an adults-only service; an adult never gets Childline). Unknown age: no age filter.
+1. Only ``active`` services are ever offered, never one whose age limits exclude the person, never a local
+   service for a special group the person is not in, and never one with no way to contact it (no phone, text,
+   web address or street address).
 2. *Local* services are those whose service-area names, location town/county or postcode district match the
-   area, a place inside it, or an area containing it. National services (``is_national``) are never local.
-3. Local services rank by need fit (taxonomy term > own words > related words), then open now, then whether
-   we hold checked contact details, then how close (in the town itself before county-wide). A record with no
-   checked contact is listed, but never first when one with checked contact fits as well.
-4. *Out of hours* options: when no local service that fits is open, they lead: local 24/7 or crisis lines,
-   then national services that fit the need and are open now, then national drug/alcohol lines open now, then
-   crisis lines (Samaritans, NHS 111, ...) as the safety net, then, for needs with specific lines (young people,
-   housing, families, leaving prison), one line that fits but whose hours we do not know. For mental health the
-   crisis lines are the lines that fit, so they lead.
-   When something local is open, two national options are kept "for later".
-   Never a dead end: there is always at least one option with checked contact details.
-5. For someone worried about another person (``for_whom == "someone_else"``) the result covers help for that
-   person *and* ``for_family``: support for the family member themself.
+   area, a place inside it, or an area containing it. National services (``is_national``) are never local. Place
+   names are compared with one normaliser (:func:`knowledge.needs.catalogue.normalise_text`), the same the area
+   index uses, so "Brighton & Hove", "King's Lynn" and "Hull, East Riding" find their services.
+3. What a service is for comes from its identity (taxonomy, name, organisation, eligibility); its description
+   counts only for what it offers (:func:`knowledge.ranking.offers.offered_text`).
+4. *Out of hours* options: local 24/7 or crisis lines, national services that fit the need and are open now,
+   national drug/alcohol lines open now, crisis lines (Samaritans, NHS 111, ...) as the safety net, and for needs
+   with specific lines (young people, housing, families, leaving prison) one line that fits but whose hours we
+   do not know. Never a dead end: there is always at least one option with checked contact details.
+5. For someone worried about another person (``for_whom == "someone_else"``) the local ranking covers help for
+   that person *and* support for the family member (family services rank high for them); ``for_family`` holds
+   family lines. A writer under 18 worried about someone (``writer_age``) gets help for young people affected by
+   a parent's drinking or drugs, judged against the writer's own age: never adult treatment, needle exchange or
+   prison services.
+6. Bank holidays (England): a service whose schedule says nothing about bank holidays is never claimed open on
+   one; its match carries ``hours_note`` ("Usually open ...; today is a bank holiday, so it may be closed") and
+   ranks below services known to be open.
+
+``SearchResult.first`` is the first answer in reading order: at most three local options, then the out-of-hours
+options open at that moment (when nothing local is open, those lead); ``SearchResult.more`` holds the rest for
+"more options".
 
 Lines whose only numbers are 999/112 (emergencies: the safety layer handles those with its own words) or 101
 (reporting crime) are not offered as signposts here.
@@ -26,19 +39,29 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from functools import cached_property, lru_cache
 from typing import Sequence
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from knowledge.hours.engine import LONDON, HoursError, OpeningStatus, WeeklyHours, opening_status
+from knowledge.hours.engine import (
+    LONDON,
+    HoursError,
+    OpeningStatus,
+    WeeklyHours,
+    describe_rules,
+    is_bank_holiday,
+    opening_status,
+)
 from knowledge.needs.catalogue import (
     FAMILY,
     GENERAL,
     MENTAL_HEALTH,
     OUT_OF_HOURS,
+    YOUNG_FAMILY,
+    YOUNG_PEOPLE,
     Fit,
     Need,
     need_for_substance,
@@ -46,6 +69,9 @@ from knowledge.needs.catalogue import (
     service_fit,
 )
 from knowledge.places.areas import Area, AreaIndex, postcode_district
+from knowledge.ranking.groups import person_groups, service_groups
+from knowledge.ranking.model import NO_CONTACT, Facts, Scored, availability, order_key, score
+from knowledge.ranking.offers import offered_text
 from knowledge.store.models import (
     Address,
     Attribute,
@@ -92,6 +118,17 @@ class Person:
     relationship: str | None = None
     #: What the person drinks or uses, if said ("alcohol", "heroin", ...): narrows help for someone else.
     substance: str | None = None
+    #: The age of the person writing, when they said it ("im 14 and my mum drinks": 14, while ``age`` is None).
+    writer_age: int | None = None
+    #: Special groups the person said they are in or asked for ("women", "students"); see knowledge.ranking.groups.
+    groups: tuple[str, ...] = ()
+    #: They asked for something open now ("anywhere open today for ..."): availability counts for more.
+    wants_open_now: bool = False
+
+    @property
+    def young_writer(self) -> bool:
+        """A child or young person writing about someone else (a parent, a brother): the help is for them."""
+        return self.for_whom == "someone_else" and self.writer_age is not None and self.writer_age < 18
 
 
 @dataclass(frozen=True)
@@ -116,6 +153,13 @@ class Match:
     address: str | None = None
     minimum_age: int | None = None
     maximum_age: int | None = None
+    #: The ranking's score and its factors ("helps with drinking: for exactly this +40", "open now +20").
+    score: int = 0
+    ranking: tuple[str, ...] = ()
+    #: Replaces the opening status when the hours cannot be trusted today (a bank holiday the record is silent on).
+    hours_note: str | None = None
+    #: "you" for support for the family member themself, "them" for help for the person they worry about.
+    for_whom: str | None = None
 
 
 @dataclass(frozen=True)
@@ -133,6 +177,11 @@ class SearchResult:
     help_need: Need | None = None
     #: Whether the directory holds any active local service for the area at all (for "I don't have ... yet").
     area_has_services: bool = False
+    #: The first answer in reading order (module docstring), and the further options for "more options".
+    first: tuple[Match, ...] = ()
+    more: tuple[Match, ...] = ()
+    #: Local services that fit but have no way to contact them (not offered; the reply says so plainly).
+    uncontactable_local: int = 0
 
 
 # --- Loading --------------------------------------------------------------------------------------------------
@@ -150,12 +199,17 @@ _EAGER = (
 )
 
 
-def _sql_normalised(column):
-    """SQL twin of :func:`normalise_text` for place names (lower case, common punctuation gone)."""
-    expr = func.lower(func.trim(column))
-    for char, replacement in (("-", " "), (".", ""), ("'", ""), (",", " ")):
-        expr = func.replace(expr, char, replacement)
-    return expr
+def _raw_place_names(session: Session, names: set[str]) -> tuple[set[str], set[str]]:
+    """The place names as the directory spells them (address towns and counties, service-area names) whose
+    normalised form is one of ``names``. One normaliser, :func:`normalise_text`, for the area index and for search:
+    a SQL twin could never agree with it on "&", curly apostrophes or commas."""
+    address_names = session.execute(
+        select(Address.city).distinct().union(select(Address.state_province).distinct())
+    ).scalars()
+    area_names = session.execute(select(ServiceArea.name).distinct()).scalars()
+    in_addresses = {raw for raw in address_names if raw and normalise_text(raw) in names}
+    in_areas = {raw for raw in area_names if raw and normalise_text(raw) in names}
+    return in_addresses, in_areas
 
 
 def _compact_postcode(column):
@@ -175,21 +229,26 @@ def _load_local(session: Session, names: set[str], districts: set[str]) -> list[
     """Active non-national services that name one of ``names`` (normalised) or lie in one of ``districts``."""
     if not names and not districts:
         return []
+    address_names, area_names = _raw_place_names(session, names) if names else (set(), set())
     address_match = []
-    if names:
-        address_match += [_sql_normalised(Address.city).in_(names), _sql_normalised(Address.state_province).in_(names)]
+    if address_names:
+        address_match += [Address.city.in_(address_names), Address.state_province.in_(address_names)]
     for district in districts:
         address_match.append(_compact_postcode(Address.postal_code).like(district + "___"))
-    via_location = (
-        select(ServiceAtLocation.service_id)
-        .join(Location, Location.id == ServiceAtLocation.location_id)
-        .join(Address, Address.location_id == Location.id)
-        .where(or_(*address_match))
-    )
-    conditions = [Service.id.in_(via_location)]
-    if names:
-        via_area = select(ServiceArea.service_id).where(_sql_normalised(ServiceArea.name).in_(names))
+    conditions = []
+    if address_match:
+        via_location = (
+            select(ServiceAtLocation.service_id)
+            .join(Location, Location.id == ServiceAtLocation.location_id)
+            .join(Address, Address.location_id == Location.id)
+            .where(or_(*address_match))
+        )
+        conditions.append(Service.id.in_(via_location))
+    if area_names:
+        via_area = select(ServiceArea.service_id).where(ServiceArea.name.in_(area_names))
         conditions.append(Service.id.in_(via_area))
+    if not conditions:
+        return []
     stmt = (
         _active(select(Service))
         .where(Service.is_national.is_(False), or_(*conditions))
@@ -292,17 +351,128 @@ def _without_context(need: Need) -> Need:
     return replace(need, needs_substance_context=False)
 
 
-def _service_text(service: Service) -> str:
-    return " ".join(filter(None, (service.alternate_name, service.description, service.eligibility_description)))
+def _identity(service: Service) -> list[str]:
+    """What the service says it *is*: its name, alternate name, organisation and eligibility (taxonomy apart)."""
+    organisation = service.organization.name if service.organization else None
+    return [text for text in (service.name, service.alternate_name, organisation, service.eligibility_description)
+            if text]
+
+
+def _offers(service: Service) -> str:
+    return offered_text(service.description)
 
 
 def _fit(service: Service, need: Need, *, text_only: bool = False) -> Fit:
-    """How well ``service`` fits ``need`` (``text_only``: ignore its taxonomy terms)."""
+    """How well ``service`` fits ``need``: its identity (taxonomy terms, name, organisation, eligibility) counts as
+    :attr:`Fit.TAXONOMY`, what its description offers as :attr:`Fit.TEXT` (``text_only``: no taxonomy terms, and
+    the name counts as text too, to prefer lines whose own words fit)."""
     if need.needs_substance_context and service.is_national:
         # National helplines are curated for signpost; their tags are trusted without the drug/alcohol check.
         need = _without_context(need)
-    terms = [] if text_only else [term.name for term in service.taxonomy_terms]
-    return service_fit(need, terms, service.name, _service_text(service))
+    if text_only:
+        return service_fit(need, [], " ; ".join(_identity(service)), _offers(service))
+    terms = [term.name for term in service.taxonomy_terms]
+    return service_fit(need, [*terms, *_identity(service)], "", _offers(service))
+
+
+def _identity_text(service: Service) -> str:
+    return normalise_text(" ; ".join([*(term.name for term in service.taxonomy_terms), *_identity(service)]))
+
+
+def _groups(service: Service) -> frozenset[str]:
+    """Special groups (knowledge.ranking.groups). National lines are curated and serve everyone their age limits
+    allow (FRANK is tagged for families *and* for people who use drugs), so only their ages count."""
+    low, high = _age_limits(service)
+    identity = "" if service.is_national else _identity_text(service)
+    return service_groups(identity, low, high)
+
+
+def _has_way_to_contact(service: Service, contacts: Sequence[Contact]) -> bool:
+    """A phone, text, web address or street address (an email alone is not enough at 2am)."""
+    if any(c.kind in ("phone", "text", "web") for c in contacts):
+        return True
+    return _first_address(service)[0] is not None
+
+
+#: Substance words too general to count as "names what they use".
+_GENERIC_SUBSTANCES = frozenset("alcohol drink drinking drinks drug drugs booze substance substances".split())
+
+
+def _names_substance(service: Service, substance: str | None) -> bool:
+    words = set(normalise_text(substance).split()) - _GENERIC_SUBSTANCES
+    if not words:
+        return False
+    text = set(f"{_identity_text(service)} {normalise_text(_offers(service))}".split())
+    return bool(words & text)
+
+
+_REFERRAL_ONLY = re.compile(r"\bby referral\b|\breferral only\b|\bmust be referred\b|\breferred by\b", re.I)
+
+
+def _by_referral_only(service: Service) -> bool:
+    """The service takes people only when another service refers them (not someone writing at 2am)."""
+    text = " ".join(filter(None, (service.description, service.eligibility_description, service.application_process)))
+    return bool(_REFERRAL_ONLY.search(text))
+
+
+def _closes_within(status: OpeningStatus, now: datetime, window: timedelta) -> bool:
+    return bool(status.open_now and status.closes_at is not None and status.closes_at - now <= window)
+
+
+# --- Bank holidays --------------------------------------------------------------------------------------------
+
+_BANK_HOLIDAY_OPEN = re.compile(
+    r"(open|opening|available)\b[^.;]*\bbank\s+holidays?|including\s+bank\s+holidays?|bank\s+holidays?\s+included",
+    re.IGNORECASE,
+)
+_BANK_HOLIDAY_CLOSED = re.compile(r"closed?\b[^.;]*\bbank\s+holidays?|except\s+bank\s+holidays?", re.IGNORECASE)
+_UNCERTAIN = re.compile(r"\bnot\b|unknown|unconfirmed|may\b|check", re.IGNORECASE)
+
+
+def _schedule_rows(service: Service) -> list[Schedule]:
+    rows: list[Schedule] = list(service.schedules)
+    return rows or [row for sal in service.service_at_locations for row in sal.schedules]
+
+
+def _bank_holiday_info(service: Service) -> str | None:
+    """What the schedule says about bank holidays: "closed", "open", or None when it says nothing certain
+    ("Bank holiday hours not confirmed" is nothing certain)."""
+    said = None
+    for row in _schedule_rows(service):
+        if row.closes_on_bank_holidays:
+            return "closed"
+        text = " ".join(filter(None, (row.notes, row.description)))
+        if not text or _UNCERTAIN.search(text):
+            continue
+        if _BANK_HOLIDAY_CLOSED.search(text):
+            return "closed"
+        if _BANK_HOLIDAY_OPEN.search(text):
+            said = "open"
+    return said
+
+
+def _opening(service: Service, now: datetime) -> tuple[OpeningStatus, str | None]:
+    """The opening status at ``now`` and, on a bank holiday the schedule is silent on, a note saying so.
+
+    The hours engine's rules are not changed: the status is the one it gives when the rows are read as closing on
+    bank holidays (so the service is never claimed open today, and "next opens" is the next working day), and the
+    note says what is usual: "Usually open Monday to Friday 9am to 5pm; today is a bank holiday, so it may be
+    closed"."""
+    rules = _rules(service)
+    status = opening_status(rules, now)
+    if not rules or status.always_open or not is_bank_holiday(now.date()):
+        return status, None
+    said = _bank_holiday_info(service)
+    if said == "open":
+        return status, None
+    cautious_rules = [replace(rule, closes_on_bank_holidays=True) for rule in rules]
+    cautious = opening_status(cautious_rules, now)
+    if cautious == status:
+        return status, None  # the holiday makes no difference now (it does not open today anyway)
+    usual = describe_rules(rules)
+    if said == "closed":
+        return cautious, f"Closed today (bank holiday). Usually open {usual}"
+    return cautious, f"Usually open {usual}; today is a bank holiday, so it may be closed"
 
 
 def _place_names(service: Service) -> list[tuple[str, str]]:
@@ -358,8 +528,13 @@ class _Candidate:
     service: Service
     fit: Fit
     status: OpeningStatus
-    proximity: int = 0  # 2: in the place itself, 1: covers a larger area it lies in, 0: national
+    proximity: int = 0  # IN_PLACE, COVERS_AREA, ELSEWHERE_IN_AREA; 0: national
     place_reason: str | None = None
+    hours_note: str | None = None
+    #: The ranking's verdict once scored (knowledge.ranking.model.Scored).
+    scored: Scored | None = None
+    #: "you" (support for a worried family member) or "them" (help for the person they worry about), or None.
+    for_whom: str | None = None
 
     _fits: dict = field(default_factory=dict, repr=False)
 
@@ -376,6 +551,34 @@ class _Candidate:
     @property
     def verified(self) -> bool:
         return bool(self.service.source) and bool(self.contacts)
+
+    @property
+    def contactable(self) -> bool:
+        return _has_way_to_contact(self.service, self.contacts)
+
+    def facts(self, need: Need, person_groups: frozenset[str], age: int | None, substance: str | None,
+              now: datetime) -> Facts:
+        """What the ranking needs to know, for this need and person."""
+        low, high = _age_limits(self.service)
+        return Facts(
+            key=self.service.id,
+            name=self.service.name,
+            fit=int(self.fit_for(need)),
+            need_reason=need.reason,
+            groups=_groups(self.service),
+            person_groups=person_groups,
+            minimum_age=low,
+            maximum_age=high,
+            person_age=age,
+            proximity=self.proximity,
+            availability=availability(self.status, now, bank_holiday_unknown=self.hours_note is not None),
+            names_substance=_names_substance(self.service, substance),
+            contactable=self.contactable,
+            by_referral=_by_referral_only(self.service),
+            has_place=not self.service.is_national and _first_address(self.service)[0] is not None,
+            closing_soon=_closes_within(self.status, now, timedelta(hours=1)),
+            has_contact=self.verified and any(c.kind in ("phone", "text", "web") for c in self.contacts),
+        )
 
     @property
     def organisation_key(self) -> str:
@@ -395,7 +598,7 @@ class _Candidate:
             reasons.append(self.place_reason)
         elif service.is_national:
             reasons.append("anywhere in England")
-        time_reason = _time_reason(self.status)
+        time_reason = "may be closed today (bank holiday)" if self.hours_note else _time_reason(self.status)
         if time_reason:
             reasons.append(time_reason)
         low, high = _age_limits(service)
@@ -421,6 +624,10 @@ class _Candidate:
             address=address,
             minimum_age=low,
             maximum_age=high,
+            score=self.scored.score if self.scored else 0,
+            ranking=self.scored.reasons if self.scored else (),
+            hours_note=self.hours_note,
+            for_whom=self.for_whom,
         )
 
 
@@ -466,8 +673,14 @@ def _scope(area: Area, index: AreaIndex) -> _AreaScope:
     return _AreaScope(frozenset(inside), frozenset(covering), frozenset(districts), display)
 
 
+#: How close a local service is: in the place itself, serving the whole wider area (a county-wide service area),
+#: or based elsewhere in the wider area (an address in another town of the county). National services are 0.
+IN_PLACE, COVERS_AREA, ELSEWHERE_IN_AREA = 3, 2, 1
+
+
 def _locate(service: Service, scope: _AreaScope) -> tuple[int, str | None]:
-    """How close a loaded local service is to the area (2 in it, 1 covering it, 0 no match), and why."""
+    """How close a loaded local service is to the area (IN_PLACE, COVERS_AREA, ELSEWHERE_IN_AREA; 0 no match),
+    and why, in words."""
     best = (0, None)
     for key, what in _place_names(service):
         if key in scope.inside:
@@ -476,37 +689,17 @@ def _locate(service: Service, scope: _AreaScope) -> tuple[int, str | None]:
                 _line, town = _first_address(service)
                 name = town or name
             reason = f"covers {name}" if what == "area" else f"in {name}"
-            if best[0] < 2:
-                best = (2, reason)
-        elif key in scope.covering and best[0] < 1:
-            name = scope.display.get(key, key.title())
-            best = (1, f"covers {name}" if what in ("area", "county") else f"in {name}")
+            if best[0] < IN_PLACE:
+                best = (IN_PLACE, reason)
+        elif key in scope.covering and what == "area" and best[0] < COVERS_AREA:
+            best = (COVERS_AREA, f"covers {scope.display.get(key, key.title())}")
+        elif key in scope.covering and best[0] < ELSEWHERE_IN_AREA:
+            _line, town = _first_address(service)
+            best = (ELSEWHERE_IN_AREA, f"in {town or scope.display.get(key, key.title())}")
     return best
 
 
-# --- Ranking --------------------------------------------------------------------------------------------------
-
-
-def _rank_key(candidate: _Candidate, open_first: bool = False):
-    open_now = candidate.status.open_now
-    key = (-int(candidate.fit), -int(open_now), -int(candidate.verified), -candidate.proximity, candidate.service.name)
-    if open_first:
-        key = (-int(open_now),) + key
-    return key
-
-
-def _ranked(candidates: list[_Candidate], open_first: bool = False) -> list[_Candidate]:
-    ranked = sorted(candidates, key=lambda c: _rank_key(c, open_first))
-    # A record we cannot contact is never first when one we can contact fits as well (and, when the question
-    # is what is open now, is as open).
-    if ranked and not ranked[0].verified:
-        first = ranked[0]
-        for position, candidate in enumerate(ranked[1:], start=1):
-            same_open = candidate.status.open_now == first.status.open_now or not open_first
-            if candidate.fit == first.fit and candidate.verified and same_open:
-                ranked.insert(0, ranked.pop(position))
-                break
-    return ranked
+# --- Out of hours ---------------------------------------------------------------------------------------------
 
 
 def _voice_first(candidate: _Candidate) -> int:
@@ -516,7 +709,9 @@ def _voice_first(candidate: _Candidate) -> int:
 #: Needs whose national lines are specific enough to offer even when their hours are not known (Childline for a
 #: young person, Shelter for somewhere to stay, a family helpline). For drink or drugs in general many lines carry
 #: the same tag, and a line of unknown hours at 2am is a poor signpost, so those needs rely on open lines.
-_UNKNOWN_HOURS_NEEDS = frozenset({"young_people", "housing", "family", "criminal_justice"})
+_UNKNOWN_HOURS_NEEDS = frozenset(
+    {"young_people", "young_family", "housing", "family", "criminal_justice", "peer_support"}
+)
 #: Needs that crisis lines meet directly (not only as a safety net).
 _CRISIS_LINES_FIT = frozenset({"mental_health"})
 
@@ -578,19 +773,19 @@ def _out_of_hours(
             for c in crisis:
                 if c.fit_for(need) >= Fit.TEXT and len(chosen) < OUT_OF_HOURS_LEAD - 2:
                     take(c, need)
-    for need in [*needs, GENERAL]:
+    def open_lines_for(need: Need) -> None:
         open_lines = [c for c in others if c.status.open_now and c.fit_for(need) >= Fit.TEXT]
         for c in sorted(open_lines, key=lambda c: (-int(c.fit_for(need)), _voice_first(c), c.service.name)):
             if len(chosen) >= OUT_OF_HOURS_LEAD - 1:
                 break
             take(c, need)
-    # 4. The first crisis line as the safety net.
-    for c in crisis:
-        if len(chosen) >= OUT_OF_HOURS_LEAD or take(c, None):
-            break
-    # 5. For specific needs, one line that fits but whose hours we do not know; then more crisis lines.
+
     for need in needs:
-        if need.code not in _UNKNOWN_HOURS_NEEDS or len(chosen) >= OUT_OF_HOURS_LEAD:
+        open_lines_for(need)
+    # 4. For specific needs, one line that fits but whose hours we do not know (Childline for a 15-year-old comes
+    # before drug and alcohol lines in general); room is kept for a crisis line.
+    for need in needs:
+        if need.code not in _UNKNOWN_HOURS_NEEDS or len(chosen) >= OUT_OF_HOURS_LEAD - 1:
             continue
         unknown = [c for c in others if not c.status.known and c.fit_for(need) >= Fit.TEXT]
         unknown.sort(
@@ -599,6 +794,11 @@ def _out_of_hours(
         for c in unknown:
             if take(c, need):
                 break
+    open_lines_for(GENERAL)
+    # 5. The first crisis line as the safety net, then more crisis lines.
+    for c in crisis:
+        if len(chosen) >= OUT_OF_HOURS_LEAD or take(c, None):
+            break
     for c in crisis:
         if len(chosen) >= OUT_OF_HOURS_LEAD:
             break
@@ -679,18 +879,39 @@ def find_services(
     """Search the directory; see the module docstring for the rules.
 
     ``area_index`` lets a caller that already holds one skip rebuilding it (it tells which towns lie in a county).
-    An area of kind ``"unknown"`` (a place we could not resolve) has no local services.
+    An area of kind ``"unknown"`` (a place we could not resolve) has no local services. ``limit`` caps ``local``.
     """
     now = _require_aware(now)
-    for_someone_else = person.for_whom == "someone_else"
+    young_writer = person.young_writer
+    for_someone_else = person.for_whom == "someone_else" and not young_writer
     help_need = need
-    if for_someone_else and need.code == FAMILY.code:
+    if young_writer:
+        help_need = YOUNG_FAMILY
+    elif for_someone_else and need.code == FAMILY.code:
         help_need = need_for_substance(person.substance)
+    # Whose age the help must suit: the writer's own when a young person writes about someone at home.
+    age = person.writer_age if young_writer else person.age
+    if not young_writer and age is not None and age < 18 and help_need.code in _YOUNG_PERSON_NEEDS:
+        help_need = YOUNG_PEOPLE  # a 15-year-old who drinks: help for young people, not adult treatment
+    family_age = person.writer_age if person.writer_age is not None else _family_member_age(person)
+    groups = person_groups(
+        YOUNG_FAMILY.code if young_writer else need.code,
+        age=age,
+        writer_age=person.writer_age,
+        for_whom=person.for_whom,
+        stated=person.groups,
+    )
+    wants_open = person.wants_open_now or need.code == OUT_OF_HOURS.code
 
     def candidate(service: Service, fit_need: Need, proximity: int = 0, place: str | None = None) -> _Candidate:
-        c = _Candidate(service=service, fit=Fit.NONE, status=opening_status(_rules(service), now))
+        status, note = _opening(service, now)
+        c = _Candidate(service=service, fit=Fit.NONE, status=status, hours_note=note)
         c.fit, c.proximity, c.place_reason = c.fit_for(fit_need), proximity, place
         return c
+
+    def judge(c: _Candidate, fit_need: Need, judged_age: int | None) -> None:
+        facts = c.facts(fit_need, groups, judged_age, None if young_writer else person.substance, now)
+        c.scored = score(replace(facts, wants_open_now=wants_open))
 
     national = [candidate(s, help_need) for s in _load_national(session) if _is_signpost(s)]
 
@@ -703,19 +924,7 @@ def find_services(
             if proximity and _is_signpost(service):
                 local_all.append(candidate(service, help_need, proximity, place))
 
-    # For someone else, family services (tagged or named for families, and not themselves tagged or named for
-    # drink or drugs) belong to "for you" below, not to help for the person they worry about.
-    family_specific: set[str] = set()
-    if for_someone_else:
-        for c in local_all:
-            label = normalise_text(" ; ".join([c.service.name, *(t.name for t in c.service.taxonomy_terms)]))
-            if (
-                c.fit_for(FAMILY) >= Fit.TEXT
-                and FAMILY.matches(label)
-                and not (help_need.matches(label) or help_need.matches_related(label))
-            ):
-                family_specific.add(c.service.id)
-    named_substance = need_for_substance(person.substance) if person.substance else GENERAL
+    named_substance = need_for_substance(person.substance) if person.substance and not young_writer else GENERAL
 
     def fits_named_substance(c: _Candidate) -> bool:
         """A service that fits only as drug or alcohol help in general must fit the substance the person named:
@@ -724,19 +933,28 @@ def find_services(
             return True
         return c.fit_for(named_substance) > Fit.NONE
 
-    local_fitting = [
-        c for c in local_all
-        if c.fit > Fit.NONE
-        and _age_allows(c.service, person.age)
-        and c.service.id not in family_specific
-        and fits_named_substance(c)
-    ]
-    local_top = _ranked(local_fitting, open_first=need.code == OUT_OF_HOURS.code)[:limit]
-    any_local_open = any(c.status.open_now for c in local_fitting)
+    # Local candidates: help for the need; for someone else, also support for the family member themself.
+    local_candidates: list[_Candidate] = []
+    for c in local_all:
+        judged_age, fit_need = age, help_need
+        if for_someone_else and c.fit_for(FAMILY) >= Fit.TEXT and "family" in _groups(c.service):
+            c.fit, c.for_whom, judged_age, fit_need = c.fit_for(FAMILY), "you", family_age, FAMILY
+        elif for_someone_else:
+            c.for_whom = "them"
+        if c.fit == Fit.NONE or (young_writer and c.fit < Fit.TEXT):
+            continue
+        if not _age_allows(c.service, judged_age) or (c.for_whom != "you" and not fits_named_substance(c)):
+            continue
+        judge(c, fit_need, judged_age)
+        local_candidates.append(c)
+    local_candidates.sort(key=lambda c: order_key(c.scored))
+    offered_local = [c for c in local_candidates if c.scored.offered]
+    uncontactable = sum(1 for c in local_candidates if c.scored.excluded == NO_CONTACT)
+    local_top = offered_local[:limit]
+    any_local_open = any(c.status.open_now for c in offered_local)
     shown = {c.service.id for c in local_top}
 
     # Out-of-hours options: for the person themself; for a family member, family lines first.
-    family_age = _family_member_age(person)
     if for_someone_else:
         ooh_needs: list[Need] = [FAMILY, help_need]
         national_pool = [
@@ -745,23 +963,30 @@ def find_services(
             or (c.fit_for(FAMILY) >= Fit.TEXT and _age_allows(c.service, family_age))
         ]
     else:
-        ooh_needs = [need]
-        national_pool = [c for c in national if _age_allows(c.service, person.age)]
-    local_pool = [c for c in local_all if _age_allows(c.service, person.age) and c.service.id not in shown]
-    out_of_hours = [c.match(n) for c, n in _out_of_hours(local_pool, national_pool, ooh_needs, any_local_open)]
+        ooh_needs = [help_need]
+        national_pool = [c for c in national if _age_allows(c.service, age)]
+    local_pool = [
+        c for c in local_all
+        if c.service.id not in shown
+        and _age_allows(c.service, age)
+        and not (_groups(c.service) - groups)
+        and c.contactable
+    ]
+    chosen_ooh = _out_of_hours(local_pool, national_pool, ooh_needs, any_local_open)
+    for c, _taken_for in chosen_ooh:
+        # Judged against the person's own need(s), not the broader need a line was taken for.
+        judge(c, max(ooh_needs, key=lambda n: int(c.fit_for(n))), age)
+    out_of_hours = [c.match(n) for c, n in chosen_ooh]
     if not any(m.has_verified_contact for m in out_of_hours):
         names = {m.name for m in out_of_hours}
         out_of_hours.extend(m for m in SAFETY_NET if m.name not in names)
 
-    # Support for the family member themself: local family services, then national family lines.
+    # Support for the family member themself: local family services not already shown, then family lines.
     for_family: list[Match] = []
     if for_someone_else:
         taken_ids = shown | {m.service_id for m in out_of_hours}
         taken_orgs = {c.organisation_key for c in national if c.service.id in taken_ids}
-        family_local = [
-            _refit(c, c.fit_for(FAMILY)) for c in local_all if c.service.id not in shown
-        ]
-        family_local = [c for c in family_local if c.fit >= Fit.TEXT]
+        family_local = [c for c in offered_local if c.for_whom == "you" and c.service.id not in shown]
         family_lines = [
             _refit(c, c.fit_for(FAMILY))
             for c in national
@@ -779,25 +1004,69 @@ def find_services(
                 c.service.name,
             )
         )
-        chosen: list[_Candidate] = _ranked(family_local)[:2]
+        chosen: list[_Candidate] = family_local[:2]
         for c in family_lines:
             if c.organisation_key not in taken_orgs:
                 taken_orgs.add(c.organisation_key)
+                c.for_whom = "you"
                 chosen.append(c)
         for_family = [c.match(FAMILY) for c in chosen[:FOR_FAMILY]]
 
+    local = [c.match(FAMILY if c.for_whom == "you" else help_need) for c in local_top]
+    first, more = _first_answer(local, out_of_hours, for_family, [c.match(help_need) for c in offered_local[limit:]])
     return SearchResult(
         need=need,
         area=area,
         now=now,
-        local=tuple(c.match(help_need) for c in local_top),
+        local=tuple(local),
         out_of_hours=tuple(out_of_hours),
         any_local_open=any_local_open,
         for_family=tuple(for_family),
         person=person,
         help_need=help_need,
         area_has_services=bool(local_all),
+        first=first,
+        more=more,
+        uncontactable_local=uncontactable,
     )
+
+
+#: Needs that, for someone under 18, mean help for young people.
+_YOUNG_PERSON_NEEDS = frozenset({"alcohol", "drugs", "general", "cut_down", "out_of_hours"})
+
+#: The first answer shows at most this many local options, and this many out-of-hours ones after open local ones.
+FIRST_LOCAL = 3
+FIRST_OUT_OF_HOURS_AFTER_LOCAL = 2
+FIRST_OUT_OF_HOURS_LEADING = 3
+
+
+def _first_answer(
+    local: Sequence[Match], out_of_hours: Sequence[Match], for_family: Sequence[Match], later_local: Sequence[Match]
+) -> tuple[tuple[Match, ...], tuple[Match, ...]]:
+    """(first answer, more options) in reading order.
+
+    At most three local options and the out-of-hours options open at that moment (up to three when nothing local
+    is open, which then include lines whose hours we do not know), all in one order by score.
+    A family member also sees one line for themself when no local family support is among them.
+    """
+    top_local = list(local[:FIRST_LOCAL])
+    by_score = sorted(out_of_hours, key=lambda m: -m.score)  # stable: the selection order breaks ties
+    if any(m.status.open_now for m in top_local):
+        lines = [m for m in by_score if m.status.open_now][:FIRST_OUT_OF_HOURS_AFTER_LOCAL]
+    else:
+        lines = by_score[:FIRST_OUT_OF_HOURS_LEADING]
+    # One order by score: a national line for exactly this need, open now, beats a local service that only
+    # relates to it; ties keep local first.
+    first = sorted(top_local + lines, key=lambda m: (-m.score, m.is_national))
+    if for_family and not any(m.for_whom == "you" for m in first):
+        first.append(for_family[0])
+    first_ids = {m.service_id for m in first}
+    rest: list[Match] = []
+    for m in [*local[FIRST_LOCAL:], *later_local, *by_score, *for_family]:
+        if m.service_id not in first_ids:
+            first_ids.add(m.service_id)
+            rest.append(m)
+    return tuple(first), tuple(rest)
 
 
 def _refit(candidate: _Candidate, fit: Fit) -> _Candidate:

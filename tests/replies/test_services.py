@@ -10,7 +10,16 @@ from knowledge.hours.engine import LONDON, OpeningStatus
 from knowledge.needs.catalogue import ALCOHOL, FAMILY
 from knowledge.places.areas import Area
 from knowledge.search.finder import Contact, Match, Person, find_services
-from knowledge.store.models import Address, Location, Organization, Phone, Schedule, Service, ServiceAtLocation
+from knowledge.store.models import (
+    Address,
+    Location,
+    Organization,
+    Phone,
+    Schedule,
+    Service,
+    ServiceArea,
+    ServiceAtLocation,
+)
 from replies.services import ACKNOWLEDGE_FAMILY, OPEN_DOOR, SMS_LENGTH, describe_match, describe_result
 
 SUNDAY_2AM = datetime(2026, 11, 29, 2, 0, tzinfo=LONDON)
@@ -82,7 +91,7 @@ def test_a_long_description_is_cut_to_keep_the_message_short():
 # --- Whole replies, from real searches --------------------------------------------------------------------------
 
 
-def add_local(session, name, *, description, hours, phone="01632 960000", city="Alderton"):
+def add_local(session, name, *, description, hours, phone="01632 960000", city="Alderton", address=True):
     organisation = Organization(name=f"{name} Trust", description="")
     service = Service(name=name, description=description, organization=organisation, source="Testshire directory",
                       assured_date=date(2026, 10, 1))
@@ -90,6 +99,11 @@ def add_local(session, name, *, description, hours, phone="01632 960000", city="
         service.phones.append(Phone(number=phone, type="voice"))
     for byday, opens, closes in hours:
         service.schedules.append(Schedule(byday=byday, opens_at=opens, closes_at=closes))
+    if not address:  # known only by the area it serves: no street address to walk in to
+        service.service_areas.append(ServiceArea(name=city))
+        session.add_all([organisation, service])
+        session.flush()
+        return
     location = Location(organization=organisation, name=name)
     location.addresses.append(Address(address_1="1 Test Street", city=city, state_province="Testshire",
                                       postal_code="XX1 1AA"))
@@ -123,21 +137,19 @@ def _check_reply(messages):
 def test_when_local_help_is_open_it_leads(directory):
     messages = describe_result(find_services(directory, need=ALCOHOL, area=ALDERTON, now=TUESDAY_11AM))
     _check_reply(messages)
-    assert messages[0] == "Here's what can help with drinking in Alderton."
+    assert messages[0] == "Here's what can help with drinking in Alderton:"
     assert messages[1].startswith("Alderton Alcohol Service")
-    assert "If you need help later, these are there too:" in messages
+    # Then the lines open now, national ones; never more than three local options.
+    assert any("Open now" in m and "Alderton" not in m for m in messages[2:-1])
 
 
 def test_at_2am_out_of_hours_help_leads(directory):
     messages = describe_result(find_services(directory, need=ALCOHOL, area=ALDERTON, now=SUNDAY_2AM))
     _check_reply(messages)
-    assert messages[0] == (
-        "Here's what can help with drinking in Alderton. "
-        "Nothing near you is open right now, but these can help tonight:"
-    )
-    assert "Open now" in messages[1]
-    later = messages.index("When they open, these in Alderton can help too:")
-    assert any(m.startswith("Alderton Alcohol Service") for m in messages[later:])
+    assert messages[0] == "Here's what can help with drinking in Alderton:"
+    assert "Open now" in messages[1]  # a line open now comes before the local service that is shut
+    local = next(m for m in messages if m.startswith("Alderton Alcohol Service"))
+    assert messages.index(local) > 1 and "Closed now. Opens tomorrow at 9am." in local
 
 
 def test_an_area_we_have_nothing_for_is_named_and_national_help_follows(directory):
@@ -154,8 +166,9 @@ def test_a_family_member_is_acknowledged_and_gets_support_for_themself(directory
     _check_reply(messages)
     assert messages[0].startswith(ACKNOWLEDGE_FAMILY)
     assert "your son" in messages[0]
-    for_you = [m for m in messages if m.startswith("And for you: ")]
-    assert len(for_you) == 1 and "Alderton Families Together" in for_you[0]
+    for_you = [m for m in messages if m.startswith("For you: ")]
+    assert for_you and "Alderton Families Together" in for_you[0]
+    assert any(m.startswith("For your son: Alderton Alcohol Service") for m in messages)
 
 
 def test_anywhere_gives_national_help(directory):
@@ -164,14 +177,21 @@ def test_anywhere_gives_national_help(directory):
     assert messages[0] == "Here's what can help with drinking, wherever you are in England:"
 
 
-def test_at_most_one_local_service_without_a_checked_contact_is_shown(directory):
-    for name in ("Alderton Recovery Café", "Alderton Outreach Project", "Alderton Peer Group"):
-        add_local(directory, name, description="Help with drinking for people in Alderton.", hours=[], phone=None)
-    directory.commit()
-    messages = describe_result(find_services(directory, need=ALCOHOL, area=ALDERTON, now=TUESDAY_11AM))
+def test_a_local_service_with_no_way_to_contact_it_is_never_offered(db_session):
+    load_bundled(db_session, include_seeds=False)
+    for name in ("Alderton Recovery Café", "Alderton Outreach Project"):
+        add_local(db_session, name, description="Help with drinking for people in Alderton.", hours=[], phone=None,
+                  address=False)
+    db_session.commit()
+    result = find_services(db_session, need=ALCOHOL, area=ALDERTON, now=SUNDAY_2AM)
+    messages = describe_result(result)
     _check_reply(messages)
-    without_contact = [m for m in messages if "I don't have checked contact details" in m]
-    assert len(without_contact) == 1
+    assert not any("Alderton Recovery Café" in m or "Alderton Outreach Project" in m for m in messages)
+    assert messages[0] == (
+        "I don't have checked contact details for local services in Alderton yet. "
+        "These can help wherever you are in England:"
+    )
+    assert "Open now" in messages[1]
 
 
 def test_local_help_with_unknown_hours_is_not_promised_to_open(db_session):
@@ -180,5 +200,7 @@ def test_local_help_with_unknown_hours_is_not_promised_to_open(db_session):
     db_session.commit()
     messages = describe_result(find_services(db_session, need=ALCOHOL, area=ALDERTON, now=SUNDAY_2AM))
     _check_reply(messages)
-    assert "There is local help in Alderton too, though I don't know its hours:" in messages
-    assert not any(m.startswith("When they open") for m in messages)
+    drop_in = next(m for m in messages if m.startswith("Alderton Drop-in"))
+    assert "Opening hours not known." in drop_in and "No phone listed. At 1 Test Street" in drop_in
+    assert "Open now" in messages[1]  # a line that is open comes before help whose hours we do not know
+    assert not any("when it opens" in m.lower() or m.startswith("When they open") for m in messages)

@@ -32,8 +32,9 @@ def write_service(session: Session, parsed: Json, warnings: List[str]) -> bool:
     """Write one parsed record. Returns True if the service existed (an update)."""
     values = parsed["service"]
     service = session.get(Service, values["id"])
-    existed = service is not None
-    if existed:
+    replaced_older = service is None and _replace_unscoped(session, parsed, warnings)
+    existed = service is not None or replaced_older
+    if service is not None:
         # Flush the deletes first so children re-imported with the same ids are inserted cleanly.
         for children in (service.phones, service.schedules, service.service_areas, service.service_at_locations,
                          service.attributes, service.languages, service.cost_options):
@@ -44,7 +45,10 @@ def write_service(session: Session, parsed: Json, warnings: List[str]) -> bool:
         session.add(service)
     for key, value in values.items():
         setattr(service, key, value)
+    return _write_children(session, service, parsed, warnings, existed)
 
+
+def _write_children(session: Session, service: Service, parsed: Json, warnings: List[str], existed: bool) -> bool:
     _link_organization(session, service, parsed["organization"], warnings)
     for position, phone in enumerate(parsed["phones"]):
         service.phones.append(_new(Phone, phone, position=position))
@@ -59,6 +63,22 @@ def write_service(session: Session, parsed: Json, warnings: List[str]) -> bool:
     _write_locations(session, service, parsed)
     _write_attributes(session, service, parsed["attributes"], warnings)
     return existed
+
+
+def _replace_unscoped(session: Session, parsed: Json, warnings: List[str]) -> bool:
+    """A directory imported before ids were kept per feed stored this record under its bare id: the same record
+    from the same source replaces it (its children go with it), so re-importing after an upgrade updates rather
+    than duplicates. Returns True if an older copy was replaced."""
+    values = parsed["service"]
+    if not values.get("id_scope") or parsed.get("original_id") == values["id"]:
+        return False
+    older = session.get(Service, parsed["original_id"])
+    if older is None or older.id_scope is not None or older.source != values["source"]:
+        return False
+    session.delete(older)
+    session.flush()
+    warnings.append("replaced the copy stored before ids were kept per feed (same id and source)")
+    return True
 
 
 def _link_organization(session: Session, service: Service, organization: Any, warnings: List[str]) -> None:

@@ -281,3 +281,21 @@ def test_read_file_refuses_oversized_and_missing_files(tmp_path):
 def test_wrong_shapes_raise_import_file_error(sqlite_engine, data):
     with session_scope(sqlite_engine) as session, pytest.raises(ImportFileError):
         import_hsds(session, data)
+
+
+def test_a_record_stored_before_ids_were_scoped_is_replaced_not_duplicated(engine):
+    with session_scope(engine) as session:  # as the previous release stored it: bare id, no scope
+        session.add(Service(id="legacy-1", name="Old Name", status="active", source="Anytown Council",
+                            assured_date=dt.date(2026, 1, 1)))
+        session.add(Service(id="other-source", name="Kept", status="active", source="Somewhere Else",
+                            assured_date=dt.date(2026, 1, 1)))
+    records = [{"id": "legacy-1", "name": "New Name", "status": "active"},
+               {"id": "other-source", "name": "Different", "status": "active"}]
+    with session_scope(engine) as session:
+        report = import_hsds(session, records, source="Anytown Council", checked=TODAY, today=TODAY)
+    assert report.updated == ["anytown-council:legacy-1"] and report.created == ["anytown-council:other-source"]
+    assert ("legacy-1", "replaced the copy stored before ids were kept per feed (same id and source)") in report.warnings
+    with session_scope(engine) as session:
+        names = {s.id: s.name for s in session.scalars(select(Service))}
+    assert names == {"anytown-council:legacy-1": "New Name", "anytown-council:other-source": "Different",
+                     "other-source": "Kept"}

@@ -22,6 +22,7 @@ from knowledge.formats.validation import Finding
 WARNING_ACTIONS: Sequence[Tuple[str, str]] = (
     ("hours not known", "Loaded without any opening hours: people are told the hours are not known."),
     ("appears", "Loaded one copy only (named in the message); the other copies are left out."),
+    ("replaced the copy stored before", "Updated: the copy stored by an older signpost is replaced."),
     ("no assured_date", "Loaded, with the import date as the date it was last checked."),
     ("does not look like a UK number", "Loaded; the number is stored as it is. Check it can be dialled in the UK."),
     ("has no number", "That phone entry is left out; the rest of the record is loaded."),

@@ -232,11 +232,23 @@ def _message_text(message: Dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+#: The emergency line ("Call 999 now."): when a turn starts with it, it goes as a text of its own, first, so the
+#: first thing a frightened person's phone shows is what to do.
+_EMERGENCY_LINE = re.compile(r"\b999\b")
+
+
+def turn_segments(messages: Sequence[str]) -> int:
+    """What a whole turn costs: the segments of every text in it."""
+    return sum(sms_segments(message) for message in messages)
+
+
 def render_sms(bot_messages: Sequence[Dict[str, Any]], max_segments: int = DEFAULT_SMS_MAX_SEGMENTS) -> RenderedSms:
     """Render one turn's collected messages as a few short SMS bodies plus the numbered choices offered.
 
     Choices are numbered across the whole turn so each number means one thing. Custom JSON payloads are
-    dropped: they are for richer channels.
+    dropped: they are for richer channels. Messages are packed into as few texts as fit ``max_segments`` each (a
+    reply written to three segments in all goes as one text); an opening emergency line that names 999 is sent
+    alone, first.
     """
     blocks: List[str] = []
     choices: List[Choice] = []
@@ -252,7 +264,10 @@ def render_sms(bot_messages: Sequence[Dict[str, Any]], max_segments: int = DEFAU
     def fits(candidate: str) -> bool:
         return len(candidate) <= SMS_MAX_BODY_CHARS and sms_segments(candidate) <= max_segments
 
-    messages = split_text("\n\n".join(blocks), fits) if blocks else []
+    first: List[str] = []
+    if len(blocks) > 1 and "\n" not in blocks[0].strip() and _EMERGENCY_LINE.search(blocks[0]) and fits(blocks[0]):
+        first = [blocks.pop(0).strip()]
+    messages = first + (split_text("\n\n".join(blocks), fits) if blocks else [])
     return RenderedSms(messages=messages, choices=choices)
 
 

@@ -157,34 +157,39 @@ def _place_phrase(result: SearchResult) -> str:
     return f" in {area.name}"
 
 
-def _lead(result: SearchResult) -> str:
+def _lead(result: SearchResult, compact: bool = False) -> str:
     need = result.help_need or result.need
     place = _place_phrase(result)
     person = result.person
     if person.young_writer:
-        return f"{ACKNOWLEDGE_YOUNG} Here's {need.lead}{place}:"
+        return f"{ACKNOWLEDGE_YOUNG} Here's help for young people{place}:"
     if person.for_whom == "someone_else":
         who = f"your {person.relationship}" if person.relationship else "them"
+        if compact:
+            return f"{ACKNOWLEDGE_FAMILY} Help for you and {who}{place}:"
         return f"{ACKNOWLEDGE_FAMILY} Here's support for you, and {need.lead} for {who}{place}:"
     return f"Here's {need.lead}{place}:"
 
 
-def _opening_line(result: SearchResult) -> str:
+def _opening_line(result: SearchResult, compact: bool = False) -> str:
     """The first line: what follows, or plainly that we have nothing (checked) for this place yet."""
     area = result.area
     local_shown = any(not m.is_national for m in result.first)
-    anywhere = "These can help wherever you are in England:"
+    anywhere = "These can help anywhere in England:" if compact else "These can help wherever you are in England:"
     if area is not None and (area.kind == "unknown" or not result.area_has_services):
         line = f"I don't have local services for {area.name} yet. {anywhere}"
     elif area is not None and not local_shown and result.uncontactable_local:
-        line = f"I don't have checked contact details for local services in {area.name} yet. {anywhere}"
+        details = "checked local details" if compact else "checked contact details for local services in"
+        line = f"I don't have {details} {'for ' if compact else ''}{area.name} yet. {anywhere}"
     elif area is not None and not local_shown:
         label = (result.help_need or result.need).label
         line = f"I couldn't find local {label} for {area.name} in my list. {anywhere}"
     elif area is None:
-        return _lead(result).rstrip(":") + ", wherever you are in England:"
+        return _lead(result, compact).rstrip(":") + ", wherever you are in England:"
     else:
-        return _lead(result)
+        return _lead(result, compact)
+    if compact:
+        return line
     if result.person.young_writer:
         return f"{ACKNOWLEDGE_YOUNG} {line}"
     if result.person.for_whom == "someone_else":
@@ -235,7 +240,7 @@ def describe_result(
     now = result.now
     describe = compact_match if compact else describe_match
     services = [_label_for(m, result) + describe(m, now) for m in first_answer(result)]
-    return _fill([_opening_line(result)], services, OPEN_DOOR if open_door else None, budget)
+    return _fill([_opening_line(result, compact)], services, OPEN_DOOR if open_door else None, budget)
 
 
 def describe_more(

@@ -60,7 +60,8 @@ def write_ods(figures: Figures, path: Path) -> None:
     about = OdsTable(name="About")
     for line in (
         f"signpost report for {figures.period.title} ({figures.period.code})",
-        "Provisional: the period has not ended; figures will change." if figures.provisional else "Final.",
+        (f"Provisional: the period has not ended; figures count to the end of {figures.counted_to:%-d %B %Y} "
+         "and will change.") if figures.provisional else "Final.",
         "Counts of 1 to 7 are shown as '1 to 7'; other counts are rounded to the nearest 5.",
         "Shares are worked out from the rounded counts. A chat is not a referral or a treatment start.",
     ):

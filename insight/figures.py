@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy.orm import Session
 
@@ -60,6 +60,7 @@ class Table:
 class Figures:
     period: Period
     provisional: bool
+    counted_to: date  # the last day counted (yesterday, while the period runs)
     asks: int
     out_of_hours: int
     for_someone_else: int
@@ -94,7 +95,9 @@ def _by_share(title: str, key: str, label: str, counts: Counter, total: int, lab
 
 
 def build_figures(session: Session, period: Period, today: date) -> Figures:
-    start, end = period.start, period.end
+    # A period still running is counted to the end of yesterday only: running the report twice in one day gives the
+    # same figures, so two runs an hour apart cannot be subtracted to show the conversations of that hour.
+    start, end = period.start, min(period.end, today)
     day_hours = store.asks_by_day_and_hour(session, start, end)
     heat = [[0] * 24 for _ in range(7)]
     out_of_hours = 0
@@ -191,7 +194,7 @@ def build_figures(session: Session, period: Period, today: date) -> Figures:
     ]
     tables[-1].headers = ["Type", "Crises", "Share of all crises"]
     return Figures(
-        period=period, provisional=period.is_provisional(today), asks=asks, out_of_hours=out_of_hours,
+        period=period, provisional=period.is_provisional(today), counted_to=end - timedelta(days=1), asks=asks, out_of_hours=out_of_hours,
         for_someone_else=by_whom.get("someone_else", 0), with_area=with_area,
         no_fitting_local=sum(none_area.values()), nothing_fitting_open=sum(shut_area.values()), crises=crises,
         heat=heat, tables=tables,

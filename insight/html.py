@@ -132,7 +132,8 @@ def render_report(figures: Figures, made_on: date) -> str:
     body = "".join(_section(*s) for s in sections) + render_table(t("crises_by_type"))
     provisional = (
         '<div class="warning" role="note"><strong>Provisional.</strong> This period has not ended yet '
-        f"(it runs to {period.last_day:%-d %B %Y}). The figures will change.</div>"
+        f"(it runs to {period.last_day:%-d %B %Y}). These figures count to the end of "
+        f"{figures.counted_to:%-d %B %Y} and will change.</div>"
         if figures.provisional else ""
     )
     return f"""<!DOCTYPE html>

@@ -64,13 +64,17 @@ def test_the_figures_count_the_period_only(week):
     assert not figures.provisional
 
 
-def test_the_current_period_is_provisional(week):
-    engine, _ = week
-    assert _figures(engine, today=WEEK.start + timedelta(days=3)).provisional
+def test_the_current_period_is_provisional_and_counted_to_yesterday(week):
+    engine, events = week
+    thursday = WEEK.start + timedelta(days=3)
+    figures = _figures(engine, today=thursday)
+    assert figures.provisional and figures.counted_to == thursday - timedelta(days=1)
+    assert figures.asks == sum(1 for e in events if e.kind == "ask" and e.day < thursday)
+    assert sum(1 for e in events if e.kind == "ask" and e.day == thursday) > 0  # today's are there, not counted
     from insight.html import render_report
 
     page = render_report(_figures(engine, today=WEEK.start + timedelta(days=3)), WEEK.start)
-    assert "Provisional" in page and "(provisional)" in page
+    assert "Provisional" in page and "(provisional)" in page and "count to the end of 18 November 2026" in page
     assert "Provisional" not in render_report(_figures(engine), AFTER)
 
 

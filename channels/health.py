@@ -58,6 +58,9 @@ async def check_conversations(agent: Any) -> str:
     store = getattr(agent, "tracker_store", None)
     if store is None:
         return DOWN
+    if type(store).__name__ == "FailSafeTrackerStore":
+        # Rasa's wrapper turns every failure into "no conversation yet": ask the store inside it.
+        store = getattr(store, "_tracker_store", store)
     try:
         await asyncio.wait_for(store.retrieve("health-check"), CHECK_TIMEOUT_SECONDS)
         return UP

@@ -43,7 +43,8 @@ COUNTS_BOX = """
 more than once, so asks are not people.</li>
 <li>A chat is not a referral, an assessment or the start of treatment. We cannot tell whether anyone contacted a
 service afterwards.</li>
-<li>&ldquo;No fitting local service&rdquo; means the directory held nothing local for that need in that area;
+<li>&ldquo;No fitting local service&rdquo; means the directory held nothing local that signpost could offer (one that fits
+the need and age, with a way to get in touch) in that area;
 &ldquo;nothing fitting was open&rdquo; means what fitted was shut at that hour. Both depend on how complete the
 directory is. Neither is the official &ldquo;unmet need&rdquo; estimate of people not in treatment.</li>
 <li>Crises are the times emergency guidance was given. A message can be caught by mistake, and a real crisis can

@@ -131,13 +131,33 @@ class Cluster:
             # A crashed server's turn holds its conversation this long at most (renewed while alive).
             "SIGNPOST_LOCK_LIFETIME_SECONDS": "5",
             "SANIC_WORKERS": str(self.rasa_workers),
+            # The load comes from this one machine: per-address and per-sender request limits (channels/limits.py,
+            # tested on their own) would answer it with 429s. In production SIGNPOST_TRUSTED_PROXIES names nginx.
+            "SIGNPOST_LIMIT_PER_ADDRESS": "off",
+            "SIGNPOST_LIMIT_PER_SENDER": "off",
             **self.extra_env,
         }
 
     # ------------------------------------------------------------------ starting
 
+    def snapshot_model(self, attempts: int = 10) -> Path:
+        """A whole copy of the model file: others may retrain (rewrite it) while this cluster starts."""
+        import tarfile
+
+        copy = self.workdir / "model.tar.gz"
+        for _ in range(attempts):
+            try:
+                shutil.copyfile(self.model, copy)
+                with tarfile.open(copy) as archive:
+                    archive.getmembers()
+                return copy
+            except (OSError, tarfile.TarError, EOFError):
+                time.sleep(5)
+        raise RuntimeError(f"{self.model} could not be read whole")
+
     def start(self, timeout: float = 420) -> "Cluster":
         self.workdir.mkdir(parents=True, exist_ok=True)
+        self.model = self.snapshot_model()
         env = self.env()
         subprocess.run([sys.executable, "-m", "bot.cli", "kb", "init"], cwd=settings.PROJECT_ROOT, env=env,
                        check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -156,7 +176,8 @@ class Cluster:
         self.start_proxy()
         deadline = time.monotonic() + timeout
         for server in self.actions + self.rasa:
-            self._wait_until_up(server, "/health" if server.kind == "actions" else "/", deadline)
+            # The health channel is 503 until the model is loaded (channels/health.py).
+            self._wait_until_up(server, "/health" if server.kind == "actions" else "/webhooks/health/", deadline)
         return self
 
     def _start_action_server(self, index: int, port: int) -> Server:
@@ -251,6 +272,16 @@ class Cluster:
         worker = self.nginx_workers()[0]
         os.kill(worker, signal.SIGKILL)
         return worker
+
+    # ------------------------------------------------------------------ after a failure
+
+    def keep_logs(self) -> Path:
+        """Copies the servers' and nginx's logs where pytest's temporary-folder clean-up will not remove them."""
+        kept = Path("/tmp") / f"signpost-cluster-logs-{os.getpid()}-{int(time.time())}"
+        kept.mkdir(parents=True, exist_ok=True)
+        for log in self.workdir.glob("*.log"):
+            shutil.copy(log, kept / log.name)
+        return kept
 
     # ------------------------------------------------------------------ stopping
 

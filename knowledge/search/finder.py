@@ -712,6 +712,8 @@ def _voice_first(candidate: _Candidate) -> int:
 _UNKNOWN_HOURS_NEEDS = frozenset(
     {"young_people", "young_family", "housing", "family", "criminal_justice", "peer_support"}
 )
+#: Needs whose own lines are always offered to a young person, whatever else is open.
+_YOUNG_LINES_NEEDS = frozenset({"young_people", "young_family"})
 #: Needs that crisis lines meet directly (not only as a safety net).
 _CRISIS_LINES_FIT = frozenset({"mental_health"})
 
@@ -760,7 +762,14 @@ def _out_of_hours(
             if len(chosen) >= FOR_LATER:
                 break
             take(c, None)
-        return chosen[:FOR_LATER]
+        chosen = chosen[:FOR_LATER]
+        # A young person's own lines (Childline, Nacoa) are offered even when their hours are not confirmed.
+        for need in needs:
+            if need.code in _YOUNG_LINES_NEEDS:
+                for c in sorted((c for c in others if not c.status.known and c.fit_for(need) >= Fit.TEXT),
+                                key=lambda c: (-int(c.fit_for(need)), _voice_first(c), c.service.name)):
+                    take(c, need)
+        return chosen
 
     # 1. Local 24/7 services that fit, and local crisis lines, open now.
     for c in local:
@@ -1052,7 +1061,9 @@ def _first_answer(
     top_local = list(local[:FIRST_LOCAL])
     by_score = sorted(out_of_hours, key=lambda m: -m.score)  # stable: the selection order breaks ties
     if any(m.status.open_now for m in top_local):
-        lines = [m for m in by_score if m.status.open_now][:FIRST_OUT_OF_HOURS_AFTER_LOCAL]
+        # Lines open now, and lines made for exactly this need whose hours we do not know (Childline for a child).
+        lines = [m for m in by_score if m.status.open_now or (not m.status.known and m.fit >= Fit.TEXT)]
+        lines = lines[:FIRST_OUT_OF_HOURS_AFTER_LOCAL]
     else:
         lines = by_score[:FIRST_OUT_OF_HOURS_LEADING]
     # One order by score: a national line for exactly this need, open now, beats a local service that only

@@ -497,3 +497,70 @@ def test_help_that_fits_only_in_general_must_fit_the_substance_named(db_session)
     assert [m.name for m in heroin.local] == ["Riverton Drug Service"]
     anything = find_services(db_session, need=CRIMINAL_JUSTICE, area=area, now=now, person=Person())
     assert {m.name for m in anything.local} == {"Riverton Drug Service", "Riverton Alcohol Advice"}
+
+
+# --- Bank holidays (issue 8) --------------------------------------------------------------------------------------
+
+CHRISTMAS_11AM = datetime(2026, 12, 25, 11, 0, tzinfo=LONDON)  # a Friday
+
+
+def test_a_service_silent_on_bank_holidays_is_never_claimed_open_on_one(testshire):
+    add_service(testshire, "Alderton Night and Day Line", description="Alcohol help line.", taxonomy=["Alcohol"],
+                areas=["Alderton"], hours=ALWAYS, phone="01632 960222")
+    testshire.commit()
+    result = search(testshire, ALCOHOL, "Alderton", CHRISTMAS_11AM, limit=10)
+    weekday = next(m for m in result.local if m.name == "Alderton Alcohol Service")
+    assert not weekday.status.open_now
+    assert weekday.hours_note == (
+        "Usually open Monday to Friday 9am to 5pm; today is a bank holiday, so it may be closed"
+    )
+    assert "may be closed today (bank holiday)" in weekday.reasons
+    assert "bank holiday: may be closed -25" in weekday.ranking
+    # A service known to be open (24 hours) ranks above it.
+    assert names(result.local).index("Alderton Night and Day Line") < names(result.local).index(weekday.name)
+    # The next working day is an ordinary day again.
+    after = search(testshire, ALCOHOL, "Alderton", datetime(2026, 12, 29, 11, 0, tzinfo=LONDON))
+    assert after.local[0].name == "Alderton Alcohol Service" and after.local[0].hours_note is None
+
+
+def test_a_schedule_that_says_it_opens_on_bank_holidays_is_believed(testshire):
+    service = add_service(testshire, "Alderton Holiday Clinic", description="Alcohol clinic.", taxonomy=["Alcohol"],
+                          city="Alderton", postcode="XX1 8AA", hours=WEEKDAYS)
+    for row in service.schedules:
+        row.notes = "Open on bank holidays too."
+    shut = add_service(testshire, "Alderton Shut Clinic", description="Alcohol clinic.", taxonomy=["Alcohol"],
+                       city="Alderton", postcode="XX1 8AB", hours=WEEKDAYS)
+    for row in shut.schedules:
+        row.closes_on_bank_holidays = True
+    testshire.commit()
+    result = search(testshire, ALCOHOL, "Alderton", CHRISTMAS_11AM, limit=10)
+    holiday = next(m for m in result.local if m.name == "Alderton Holiday Clinic")
+    assert holiday.status.open_now and holiday.hours_note is None
+    closed = next(m for m in result.local if m.name == "Alderton Shut Clinic")
+    assert not closed.status.open_now and closed.hours_note is None  # the engine's own rule: closed, known
+    assert result.local[0].name == "Alderton Holiday Clinic"
+
+
+# --- Place names with punctuation (issue 8) ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "where, typed",
+    [
+        ("Brighton & Hove", "brighton & hove"),
+        ("Brighton & Hove", "Brighton and Hove"),
+        ("King's Lynn", "kings lynn"),
+        ("King's Lynn", "King\u2019s Lynn"),
+        ("Hull, East Riding", "hull, east riding"),
+    ],
+)
+def test_places_whose_names_carry_punctuation_find_their_services(db_session, where, typed):
+    add_service(db_session, f"{where} Alcohol Team", description="Alcohol help.", taxonomy=["Alcohol"],
+                city=where, county="Testshire", postcode="XX5 1AA", hours=WEEKDAYS)
+    add_service(db_session, f"{where} Families", description="Support for families affected by drinking.",
+                taxonomy=["Families"], areas=[where], hours=WEEKDAYS)
+    db_session.commit()
+    area = AreaIndex.build(db_session, places=[]).resolve(typed)
+    assert area is not None and area.name == where
+    result = find_services(db_session, need=FAMILY, area=area, now=TUESDAY_11AM, limit=10)
+    assert {f"{where} Alcohol Team", f"{where} Families"} <= set(names(result.local))

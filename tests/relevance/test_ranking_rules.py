@@ -1,0 +1,167 @@
+"""Each ranking rule of issue 8, on its own (knowledge/ranking) and through the search on the fictional county."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from knowledge.bundled.loader import load_bundled
+from knowledge.formats.importer import import_hsds
+from knowledge.hours.engine import LONDON
+from knowledge.needs.catalogue import ALCOHOL, CUT_DOWN, FAMILY, HARM_REDUCTION, Fit, need_by_code
+from knowledge.places.areas import AreaIndex
+from knowledge.ranking.groups import person_groups, service_groups
+from knowledge.ranking.model import NO_CONTACT, Facts, rank, score
+from knowledge.ranking.offers import offered_text
+from knowledge.search.finder import Person, find_services
+from tests.relevance.county import build
+
+# --- What a description offers ----------------------------------------------------------------------------------
+
+
+def test_a_negated_clause_is_not_an_offer_but_the_rest_of_the_sentence_is():
+    text = offered_text("Prescriptions and flu jabs. We do not run a needle exchange: ask us where the nearest one is.")
+    assert "needle" not in text and "ask us where the nearest one is" in text
+
+
+def test_refreshments_and_statements_about_people_are_not_offers():
+    assert "drink" not in offered_text("Low-cost food for families, with tea, coffee and soft drinks.")
+    assert "drink" not in offered_text("Fun swimming for families. Drinks and snacks in the café.")
+    assert "drinking" not in offered_text("Support for anyone facing abuse. Abuse is often worse when a partner drinks.")
+    assert "addiction" not in offered_text("Books on mental health, recovery and addiction to borrow.")
+
+
+def test_html_is_read_as_text():
+    assert offered_text("<p>Help with <strong>drinking</strong> &amp; drugs.</p>") == "help with drinking drugs"
+
+
+# --- Special groups -------------------------------------------------------------------------------------------
+
+
+def test_a_service_belongs_to_a_group_by_what_it_is_not_by_what_it_mentions():
+    assert service_groups("through the gate ; prison release", None, None) == {"prison"}
+    assert service_groups("recovery hub ; drug and alcohol treatment", 18, None) == frozenset()
+    assert service_groups("youth trust", None, None) == {"young_people"}
+    assert service_groups("alcohol support", None, 17) == {"young_people"}
+    assert service_groups("alcohol support", 55, None) == {"older"}
+
+
+def test_a_person_is_in_a_group_by_what_they_ask_their_age_or_whom_they_write_about():
+    assert person_groups("criminal_justice") == {"prison"}
+    assert person_groups("alcohol", age=15) == {"young_people"}
+    assert person_groups("family", for_whom="someone_else", age=16) == {"family", "young_people"}
+    assert person_groups("alcohol", age=70) == {"older"}
+    assert person_groups("peer_support", stated=("women",)) == {"women"}
+
+
+# --- The score ---------------------------------------------------------------------------------------------------
+
+
+def facts(**changes) -> Facts:
+    values = dict(
+        key="a", name="A", fit=int(Fit.TAXONOMY), need_reason="helps with drinking", groups=frozenset(),
+        person_groups=frozenset(), minimum_age=None, maximum_age=None, person_age=None, proximity=3,
+        availability="open", names_substance=False, contactable=True,
+    )
+    values.update(changes)
+    return Facts(**values)
+
+
+def test_every_factor_is_a_reason_with_its_points():
+    scored = score(facts(groups=frozenset({"family"}), person_groups=frozenset({"family"}), minimum_age=18,
+                         person_age=40, has_contact=True))
+    assert scored.reasons == (
+        "helps with drinking: for exactly this +40", "for families +12", "for this age +4",
+        "a checked phone, text or web contact +3", "in the place itself +10", "open now +30",
+    )
+    assert scored.score == 99 and scored.offered
+
+
+def test_a_service_for_a_group_the_person_is_not_in_is_not_offered():
+    scored = score(facts(groups=frozenset({"prison"})))
+    assert not scored.offered and scored.excluded == "only for people leaving prison or on probation"
+    assert score(facts(contactable=False)).excluded == NO_CONTACT
+
+
+def test_availability_is_weighted_not_the_first_key():
+    near_and_exact = facts(key="hub", name="Hub", availability="within_a_day")
+    far_and_open = facts(key="line", name="Line", fit=int(Fit.RELATED_TAXONOMY), proximity=0)
+    assert [s.facts.key for s in rank([far_and_open, near_and_exact])] == ["hub", "line"]
+    # Asking for something open now doubles what being open is worth.
+    assert score(facts(wants_open_now=True)).score - score(facts()).score == 30
+
+
+def test_ties_are_broken_the_same_way_every_time():
+    a, b = facts(key="2", name="Beta"), facts(key="1", name="Alpha")
+    assert [s.facts.name for s in rank([a, b])] == [s.facts.name for s in rank([b, a])] == ["Alpha", "Beta"]
+
+
+# --- Through the search, on the fictional county --------------------------------------------------------------
+
+
+@pytest.fixture
+def county(db_session):
+    load_bundled(db_session, include_seeds=False)
+    assert import_hsds(db_session, build(), today=dt.date(2026, 11, 20)).rejected == []
+    db_session.commit()
+    return db_session
+
+
+def search(session, need, where, when, **person):
+    index = AreaIndex.build(session)
+    return find_services(session, need=need, area=index.resolve(where), now=when, person=Person(**person),
+                         area_index=index)
+
+
+TUESDAY_11AM = dt.datetime(2026, 12, 1, 11, 0, tzinfo=LONDON)
+
+
+def names(matches):
+    return [m.name for m in matches]
+
+
+def test_a_food_larder_offering_soft_drinks_is_not_drinking_help(county):
+    result = search(county, ALCOHOL, "Dunmere", TUESDAY_11AM)
+    assert "Dunmere Community Food Larder" not in names(result.first) + names(result.more)
+
+
+def test_a_pharmacy_that_does_not_run_a_needle_exchange_is_not_offered_for_needles(county):
+    result = search(county, HARM_REDUCTION, "Dunmere", TUESDAY_11AM)
+    assert "Ollerby Lane Pharmacy" not in names(result.first) + names(result.more)
+    assert result.first[0].name == "Brackenford Needle Exchange"
+
+
+def test_a_parent_worried_about_their_son_is_not_sent_to_domestic_abuse_or_swimming(county):
+    result = search(county, FAMILY, "Brackenford", TUESDAY_11AM, for_whom="someone_else", relationship="son",
+                    substance="alcohol")
+    shown = names(result.first) + names(result.more)
+    assert "Wendmoor Domestic Abuse Service" not in shown and "Family Swim Sessions" not in shown
+    assert result.first[0].name == "Wendmoor Families Together" and result.first[0].for_whom == "you"
+
+
+def test_cutting_down_is_not_answered_with_prison_or_young_peoples_services(county):
+    result = search(county, CUT_DOWN, "Brackenford", TUESDAY_11AM, substance="wine")
+    shown = names(result.first) + names(result.more)
+    assert not {"Through the Gate Wendmoor", "Junction Young People's Service", "Brackenford Needle Exchange"} & set(
+        shown
+    )
+    assert result.first[0].name in ("Drink Less Wendmoor", "Drinkline")  # both are for exactly this
+    assert "Drink Less Wendmoor" in shown
+
+
+def test_a_young_writer_worried_about_their_mum_gets_help_for_young_people(county):
+    result = search(county, FAMILY, "Brackenford", TUESDAY_11AM.replace(hour=16), for_whom="someone_else",
+                    relationship="mum", writer_age=14, substance="alcohol")
+    shown = names(result.first)
+    assert shown[0] == "Junction Young People's Service"
+    assert {"Childline", "Nacoa"} <= set(shown)
+    adult = {"Wendmoor Recovery Hub", "Brackenford Needle Exchange", "Through the Gate Wendmoor"}
+    assert not adult & set(shown + names(result.more))
+    assert result.help_need.code == "young_family"
+
+
+def test_a_writer_s_age_is_not_the_age_of_the_person_they_write_about(county):
+    parent = search(county, need_by_code("family"), "Brackenford", TUESDAY_11AM, for_whom="someone_else",
+                    relationship="mum", writer_age=35, substance="alcohol")
+    assert "Wendmoor Young Carers" not in names(parent.first) + names(parent.more)
+    assert parent.help_need.code == "alcohol"

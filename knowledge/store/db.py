@@ -35,13 +35,7 @@ def make_engine(url: str | None = None) -> Engine:
     url = url or database_url()
     engine = create_engine(url, future=True, pool_pre_ping=not url.startswith("sqlite"))
     if engine.dialect.name == "sqlite":
-        # SQLite ignores ON DELETE CASCADE unless asked; the directory relies on it when merging imports.
-        @event.listens_for(engine, "connect")
-        def _enable_foreign_keys(dbapi_connection, _record) -> None:  # pragma: no cover - driver hook
-            cursor = dbapi_connection.cursor()
-            cursor.execute("PRAGMA foreign_keys=ON")
-            cursor.close()
-
+        _make_sqlite_transactions_real(engine)
     return engine
 
 
@@ -75,6 +69,35 @@ def schema_revision(connection: Connection) -> str | None:
     if not inspect(connection).has_table("alembic_version"):
         return None
     return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+
+def _make_sqlite_transactions_real(engine: Engine) -> None:
+    """SQLite connections that keep SQLAlchemy's transaction promises.
+
+    Python's sqlite3 driver starts a transaction only before a data change, so a SAVEPOINT (the importer takes
+    one per record) opened first became the outermost transaction and its RELEASE committed at once: an import
+    or a sync that failed half way stayed half written, and each record cost a disk sync. Here the driver's own
+    transaction handling is off and every SQLAlchemy transaction is a real BEGIN ... COMMIT (SQLAlchemy's
+    documented recipe for pysqlite). Files use write-ahead logging, so the assistant keeps reading the directory
+    while a sync writes it. Foreign keys are switched on: SQLite ignores ON DELETE CASCADE unless asked, and
+    the directory relies on it when merging imports.
+    """
+    in_memory = engine.url.database in (None, "", ":memory:")
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record) -> None:  # pragma: no cover - driver hook
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        if not in_memory:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection) -> None:  # pragma: no cover - driver hook
+        # Straight to the driver: the BEGIN is bookkeeping, not a query (tests count queries per search).
+        connection.connection.cursor().execute("BEGIN")
 
 
 def create_schema(engine: Engine) -> str:

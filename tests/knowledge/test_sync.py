@@ -386,3 +386,17 @@ def test_schedule_settings(monkeypatch):
         monkeypatch.setenv("SIGNPOST_SYNC_INTERVAL_MINUTES", bad)
         with pytest.raises(ValueError, match="SIGNPOST_SYNC_INTERVAL_MINUTES"):
             settings.sync_interval_minutes()
+
+
+def test_a_failure_after_the_records_are_written_rolls_all_of_them_back(clean, engine):
+    """The importer takes a savepoint per record; on SQLite those must not commit on their own (db.py)."""
+    class LateFailure(Exception):
+        pass
+
+    with pytest.raises(LateFailure):
+        with session_scope(engine) as session:
+            report = import_hsds(session, copy.deepcopy(clean[:20]), source="A feed that fails late")
+            assert len(report.created) == 20
+            raise LateFailure()
+    with session_scope(engine) as session:
+        assert session.query(Service).count() == 0

@@ -11,7 +11,7 @@ from referrals.models import OutboxBase
 from referrals.request import CallbackRequest
 from referrals.sealing import Sealer, new_key
 from referrals.store import Outbox
-from tests.referrals.servers import TestCertificates, make_certificates
+from tests.referrals.servers import TlsCertificates, make_certificates
 
 #: Fictional service and an Ofcom drama-range mobile number.
 SERVICE_ID = "test-anytown-recovery"
@@ -19,7 +19,7 @@ PHONE = "07700900123"
 
 
 @pytest.fixture(scope="session")
-def certs(tmp_path_factory) -> TestCertificates:
+def certs(tmp_path_factory) -> TlsCertificates:
     return make_certificates(tmp_path_factory.mktemp("tls"))
 
 

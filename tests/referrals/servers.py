@@ -29,7 +29,7 @@ from tests.support.server import free_port
 
 
 @dataclass(frozen=True)
-class TestCertificates:
+class TlsCertificates:
     ca_file: Path
     cert_file: Path
     key_file: Path
@@ -47,7 +47,7 @@ def _name(common_name: str) -> x509.Name:
     return x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
 
 
-def make_certificates(folder: Path) -> TestCertificates:
+def make_certificates(folder: Path) -> TlsCertificates:
     now = dt.datetime.now(dt.timezone.utc)
     ca_key = ec.generate_private_key(ec.SECP256R1())
     ca_cert = (
@@ -88,7 +88,7 @@ def make_certificates(folder: Path) -> TestCertificates:
         )
         .sign(ca_key, hashes.SHA256())
     )
-    certs = TestCertificates(folder / "ca.pem", folder / "server.pem", folder / "server.key")
+    certs = TlsCertificates(folder / "ca.pem", folder / "server.pem", folder / "server.key")
     certs.ca_file.write_bytes(ca_cert.public_bytes(serialization.Encoding.PEM))
     certs.cert_file.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
     certs.key_file.write_bytes(
@@ -133,7 +133,7 @@ class SmtpServer:
     """aiosmtpd on 127.0.0.1 that requires STARTTLS before any mail (``tls=False``: offers none at all)."""
 
     def __init__(
-        self, certs: TestCertificates, *, tls: bool = True, hold_rcpt: bool = False, port: int | None = None
+        self, certs: TlsCertificates, *, tls: bool = True, hold_rcpt: bool = False, port: int | None = None
     ) -> None:
         self.handler = _Handler(hold_rcpt=hold_rcpt)
         self.port = port or free_port()
@@ -174,7 +174,7 @@ class Hook:
 class WebhookReceiver:
     """An HTTPS server that checks each call's signature, as a council's receiver would, and answers ``status``."""
 
-    def __init__(self, certs: TestCertificates, secret: str, *, status: int = 200) -> None:
+    def __init__(self, certs: TlsCertificates, secret: str, *, status: int = 200) -> None:
         self.secret = secret
         self.status = status
         self.calls: list[Hook] = []

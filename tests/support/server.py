@@ -40,6 +40,10 @@ PSEUDONYM_KEY = "signpost-e2e-tests-pseudonym-key-0123456789"
 TWILIO_AUTH_TOKEN = "e2e-twilio-auth-token"
 TELEGRAM_TOKEN = "123456:e2e-telegram-token"
 TELEGRAM_SECRET = "e2e-telegram-webhook-secret"
+#: Call-backs are switched on in the test server: a fixed outbox key (so tests can open the outbox), a routes file
+#: in the server's folder that tests write (the action server re-reads it when it changes), and an SMTP port that a
+#: test can bring up with aiosmtpd (tests/referrals/servers.py); the worker trusts the test CA made here.
+OUTBOX_KEY = "c2lnbnBvc3QtZTJlLW91dGJveC1rZXktMDAwMDAwMDA="
 
 
 @dataclass
@@ -50,6 +54,10 @@ class SignpostServer:
     log_path: Path
     telegram_api: FakeTelegramApi
     tracker_url: str
+    outbox_url: str = ""
+    routes_file: Path | None = None
+    smtp_port: int = 0
+    tls_dir: Path | None = None
 
     def post_json(self, path: str, body: Any, timeout: float = 30.0) -> tuple[int, Any]:
         data = json.dumps(body).encode("utf-8")
@@ -117,6 +125,25 @@ def signpost_server(tmp_path_factory) -> Iterator[SignpostServer]:
         "SIGNPOST_LIMIT_PER_SENDER": "off",
     }
     env.pop("SIGNPOST_RETENTION_HOURS", None)
+    from tests.referrals.servers import make_certificates
+
+    tls_dir = workdir / "tls"
+    tls_dir.mkdir()
+    certs = make_certificates(tls_dir)
+    routes_file = workdir / "referral-routes.yml"
+    routes_file.write_text("services: {}\n", encoding="utf-8")
+    smtp_port = free_port()
+    env.update({
+        "SIGNPOST_OUTBOX_KEY": OUTBOX_KEY,
+        "SIGNPOST_OUTBOX_URL": f"sqlite:///{workdir / 'outbox.db'}",
+        "SIGNPOST_REFERRAL_ROUTES": str(routes_file),
+        "SIGNPOST_SMTP_HOST": "127.0.0.1",
+        "SIGNPOST_SMTP_PORT": str(smtp_port),
+        "SIGNPOST_SMTP_FROM": "signpost@council.example",
+        "SIGNPOST_ADMIN_EMAIL": "admin@council.example",
+        "SIGNPOST_REFERRAL_RETRY_SECONDS": "1",
+        "SSL_CERT_FILE": str(certs.ca_file),
+    })
     signpost = [sys.executable, "-m", "bot.cli"]
     subprocess.run(signpost + ["kb", "init"], cwd=settings.PROJECT_ROOT, env=env, check=True,
                    stdout=subprocess.DEVNULL)
@@ -128,10 +155,11 @@ def signpost_server(tmp_path_factory) -> Iterator[SignpostServer]:
             cwd=settings.PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
         )
     server = SignpostServer(
-        f"http://127.0.0.1:{port}", database_url, process, log_path, telegram_api, env["SIGNPOST_TRACKER_URL"]
+        f"http://127.0.0.1:{port}", database_url, process, log_path, telegram_api, env["SIGNPOST_TRACKER_URL"],
+        outbox_url=env["SIGNPOST_OUTBOX_URL"], routes_file=routes_file, smtp_port=smtp_port, tls_dir=tls_dir,
     )
     try:
-        deadline = time.monotonic() + 240
+        deadline = time.monotonic() + 480  # a shared 2-core machine under load can take minutes
         while True:
             if process.poll() is not None:
                 pytest.fail(f"signpost run exited early:\n{log_path.read_text(errors='replace')[-3000:]}")

@@ -339,6 +339,7 @@ def test_a_scheduled_sync_reaches_the_assistant_without_a_restart(server, clean,
     url = f"sqlite:///{tmp_path / 'directory.db'}"
     create_schema(make_engine(url))
     monkeypatch.setenv("SIGNPOST_DATABASE_URL", url)
+    monkeypatch.setattr(directory, "RECHECK_SECONDS", 0.0)  # check the fingerprint every turn, for a short test
     directory.reset()
     records = copy.deepcopy(clean[:5])
     server.add_feed("council", Feed(records=records, style="oruk1"))
@@ -400,3 +401,29 @@ def test_a_failure_after_the_records_are_written_rolls_all_of_them_back(clean, e
             raise LateFailure()
     with session_scope(engine) as session:
         assert session.query(Service).count() == 0
+
+
+def test_the_action_server_checks_the_directory_at_most_once_a_second(clean, tmp_path, monkeypatch):
+    from actions import directory
+
+    url = f"sqlite:///{tmp_path / 'directory.db'}"
+    engine = make_engine(url)
+    create_schema(engine)
+    monkeypatch.setenv("SIGNPOST_DATABASE_URL", url)
+    directory.reset()
+    try:
+        with directory.directory_session() as session:
+            first = directory.area_index(session)
+        with session_scope(engine) as session:
+            import_hsds(session, [with_a_place(clean[3], "Dunmere", "ZZ9 1AA")], source="Anytown feed")
+        with directory.directory_session() as session:  # within the second: the same index, no queries
+            assert directory.area_index(session) is first
+        import time
+
+        time.sleep(directory.RECHECK_SECONDS + 0.1)
+        with directory.directory_session() as session:
+            assert directory.area_index(session).get("Dunmere") is not None
+        assert directory.index_builds() == 2
+    finally:
+        directory.reset()
+        engine.dispose()

@@ -54,6 +54,9 @@ def main(argv: Sequence[str]) -> None:
     logging_privacy.install()
     if program == "rasa":
         shorten_action_timeout()
+        from bot import rasa_speedups
+
+        rasa_speedups.install()  # action server responses validated with one prebuilt validator
     sys.argv = [program, *arguments]
     runpy.run_module(program, run_name="__main__", alter_sys=True)
 

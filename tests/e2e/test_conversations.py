@@ -124,3 +124,100 @@ def test_a_council_s_own_directory_is_understood_without_retraining(signpost_ser
     chat.say_text("need help with my drinking")
     reply = chat.say_text("im in WR1 2AB")
     assert "Worcester Test Night Line" in reply and "Open now" in reply
+
+
+# --- Issue 8: who is writing and for whom, durations, withdrawal, distress, named services, open now ----------------
+
+TUESDAY_7PM = "2026-11-24T19:00:00"
+FIXTURE_DIRECTORY = "tests/fixtures_named/worcestershire.json"
+
+
+@pytest.fixture(scope="module")
+def worcestershire(signpost_server):
+    """A council's own (fictional) services imported into the running assistant, as a council would."""
+    import subprocess
+    import sys
+
+    from bot import settings
+
+    imported = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "kb", "import", FIXTURE_DIRECTORY], cwd=settings.PROJECT_ROOT,
+        env={**settings.rasa_environment(), "SIGNPOST_DATABASE_URL": signpost_server.database_url},
+        capture_output=True, text=True, timeout=120,
+    )
+    assert imported.returncode == 0, imported.stdout + imported.stderr
+    return signpost_server
+
+
+def test_a_fourteen_year_old_worried_about_mum_is_answered_as_the_young_writer(signpost_server):
+    reply = signpost_server.conversation(now=TUESDAY_11AM, area="Coventry").say_text(
+        "im 14 and my mum drinks every day, i have to look after my little brother"
+    )
+    assert "brother" not in reply.lower()
+    assert "Call 999 now" not in reply
+    assert "Childline" in reply or "Nacoa" in reply
+
+
+def test_a_widower_drinking_alone_is_helped_with_his_own_drinking(signpost_server):
+    reply = signpost_server.conversation(now=TUESDAY_11AM, area="Coventry").say_text(
+        "since my wife died i drink alone every night"
+    )
+    assert "wife" not in reply.lower()
+    assert "Drinkline" in reply
+
+
+def test_a_partner_who_cannot_cope_gets_family_support_and_one_support_line(worcestershire):
+    replies = worcestershire.conversation(now=TUESDAY_7PM).say(
+        "my husband drinks every night and i cant cope anymore. im in worcester"
+    )
+    reply = "\n".join(r.get("text", "") for r in replies)
+    assert "999" not in replies[0]["text"]
+    assert "If you might act on these thoughts" not in reply
+    assert "Worcester Family Support Group" in reply
+    assert reply.count("116 123") == 1 and "85258" in reply
+
+
+def test_when_is_a_named_local_service_open_gives_its_hours_not_the_area_question(worcestershire):
+    reply = worcestershire.conversation(now=TUESDAY_11AM).say_text("when is the severnside night line open")
+    assert AREA_QUESTION not in reply
+    assert "Severnside Night Line is open: every day 8pm to 8am" in reply
+    assert "Closed now. Opens today at 8pm" in reply
+
+
+def test_a_closed_service_asked_for_by_name_is_named_as_closed(worcestershire):
+    reply = worcestershire.conversation(now=TUESDAY_7PM, area="Worcester").say_text(
+        "is teme valley recovery cafe open"
+    )
+    assert "Teme Valley Recovery Cafe has closed" in reply
+    assert "couldn't find" not in reply
+
+
+def test_anywhere_open_today_for_clean_works_is_a_search_for_needles(worcestershire):
+    reply = worcestershire.conversation(now=TUESDAY_11AM, area="Worcester").say_text(
+        "anywhere open today for clean works"
+    )
+    assert "couldn't find" not in reply
+    assert "Riverside Needle Exchange" in reply
+
+
+def test_days_sober_is_not_an_age(signpost_server):
+    chat = signpost_server.conversation(now=TUESDAY_11AM, area="Coventry")
+    reply = chat.say_text("im 10 days sober")
+    assert "Call 999" not in reply
+    assert "young people" not in reply.lower() and "Childline" not in reply
+
+
+def test_withdrawal_danger_in_ordinary_words_gets_999_first(signpost_server):
+    replies = signpost_server.conversation(now=SUNDAY_2AM).say(
+        "stopped drinking 3 days ago, now confused, sweating, seeing things"
+    )
+    assert replies[0]["text"] == "Call 999 now."
+    assert "fits" in " ".join(r.get("text", "") for r in replies)
+
+
+def test_not_feeling_safe_in_mixed_groups_is_not_an_emergency(signpost_server):
+    reply = signpost_server.conversation(now=TUESDAY_11AM, area="Coventry").say_text(
+        "i dont feel safe in mixed groups"
+    )
+    assert "999" not in reply.split("\n")[0]
+    assert "Call 999 now" not in reply

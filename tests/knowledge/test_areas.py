@@ -188,11 +188,11 @@ def test_the_whole_country_is_not_an_area(db_session):
 def punctuated(db_session) -> AreaIndex:
     """A directory whose place names carry "&", an apostrophe, a comma and a prefix, as council data does."""
     add_located_service(db_session, "Lynn Recovery", city="King's Lynn", county="Norfolk", postcode="PE30 1AA")
-    add_located_service(db_session, "Yarmouth Hub", city="Great Yarmouth", county="Norfolk", postcode="NR30 1AA")
-    add_located_service(db_session, "Sussex Line", city="Brighton & Hove", county="East Sussex", postcode="BN1 1AA")
-    add_located_service(db_session, "Humber Help", city="Hull", county="East Riding", postcode="HU1 1AA",
+    add_located_service(db_session, "Yarmouth Alcohol Hub", city="Great Yarmouth", county="Norfolk", postcode="NR30 1AA")
+    add_located_service(db_session, "Sussex Alcohol Line", city="Brighton & Hove", county="East Sussex", postcode="BN1 1AA")
+    add_located_service(db_session, "Humber Drug Help", city="Hull", county="East Riding", postcode="HU1 1AA",
                         areas=["Hull, East Riding"])
-    add_located_service(db_session, "Brum Hub", city="Birmingham", county="West Midlands", postcode="B1 1AA")
+    add_located_service(db_session, "Brum Drug Hub", city="Birmingham", county="West Midlands", postcode="B1 1AA")
     add_located_service(db_session, "Avon Drop-in", city="Stratford-upon-Avon", county="Warwickshire",
                         postcode="CV37 6AA")
     db_session.commit()
@@ -246,3 +246,31 @@ def test_the_gazetteer_aliases_are_documented_data():
 
     aliases = json.loads(PLACES_FILE.read_text(encoding="utf-8"))["aliases"]
     assert aliases["brum"] == "Birmingham" and "_note" in aliases
+
+
+@pytest.mark.parametrize(
+    ("typed", "service"),
+    [
+        ("king\u2019s lynn", "Lynn Recovery"),
+        ("lynn", "Lynn Recovery"),
+        ("brighton and hove", "Sussex Alcohol Line"),
+        ("Brighton & Hove", "Sussex Alcohol Line"),
+        ("Hull, East Riding", "Humber Drug Help"),
+        ("yarmouth", "Yarmouth Alcohol Hub"),
+        ("brum", "Brum Drug Hub"),
+    ],
+)
+def test_a_place_written_any_way_gets_its_local_services(db_session, punctuated, typed, service):
+    """The area the index gives back is one the search finds local services for (same normalising both sides)."""
+    from datetime import datetime
+
+    from knowledge.hours.engine import LONDON
+    from knowledge.needs.catalogue import need_by_code
+    from knowledge.search.finder import find_services
+
+    area = punctuated.resolve(typed)
+    result = find_services(
+        db_session, need=need_by_code("general"), area=area, now=datetime(2026, 11, 24, 11, tzinfo=LONDON),
+        area_index=punctuated,
+    )
+    assert service in [match.name for match in result.local]

@@ -9,11 +9,12 @@ factor                 points
 fit to the need        identity says it (taxonomy, name, organisation, eligibility) 40; its description
                        offers it 34; a related service by identity 10, by description 4
 special group          a service for a group the person is in (families for a worried parent, young people
-                       for a 15-year-old, prison leavers after release) +12; for a group the person is NOT in:
-                       not offered at all
+                       for a 15-year-old, prison leavers after release) +12; a service whose identity is for a
+                       group the person is NOT in: not offered at all
 fit to the person      age limits that include the person's age +4; names the substance they use +6
 reaching it            a checked phone, text or web contact +3; somewhere to go in person +2; takes people
-                       only by referral -8
+                       only by referral -8; a crisis line -3 (first in a crisis, after a service made for the
+                       need when both are open)
 locality               in the town or postcode district 10; serves the whole wider area (a county-wide
                        service area) 6; based elsewhere in the wider area 2; national 0
 availability           open now 30 (15 when it closes within the hour); opens within 2 hours 15; within a day
@@ -47,9 +48,10 @@ WEIGHTS = {
     "by_referral": -8,
     "has_place": 2,
     "has_contact": 3,
+    "crisis_line": -3,
     "locality": {3: 10, 2: 6, 1: 2, 0: 0},
     "availability": {
-        "open": 30, "closing_soon": 15, "soon": 15, "within_a_day": 6, "unknown": 10, "closed": 0,
+        "open": 30, "closing_soon": 25, "soon": 15, "within_a_day": 6, "unknown": 15, "closed": 0,
         "bank_holiday_unknown": -25,
     },
 }
@@ -91,6 +93,8 @@ class Facts:
     closing_soon: bool = False
     #: A checked phone, text or web contact (not only a street address).
     has_contact: bool = False
+    #: A crisis line: first for a crisis, but after a service made for the need when both are open.
+    crisis_line: bool = False
 
 
 @dataclass(frozen=True)
@@ -158,6 +162,8 @@ def score(facts: Facts) -> Scored:
         parts.append(("somewhere to go in person", w["has_place"]))
     if facts.has_contact:
         parts.append(("a checked phone, text or web contact", w["has_contact"]))
+    if facts.crisis_line:
+        parts.append(("a crisis line", w["crisis_line"]))
     parts.append((_LOCALITY_WORDS[facts.proximity], w["locality"][facts.proximity]))
     band = "closing_soon" if facts.availability == "open" and facts.closing_soon else facts.availability
     available = w["availability"][band]

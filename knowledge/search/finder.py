@@ -578,6 +578,7 @@ class _Candidate:
             has_place=not self.service.is_national and _first_address(self.service)[0] is not None,
             closing_soon=_closes_within(self.status, now, timedelta(hours=1)),
             has_contact=self.verified and any(c.kind in ("phone", "text", "web") for c in self.contacts),
+            crisis_line=bool(self.service.is_crisis_line),
         )
 
     @property
@@ -712,8 +713,6 @@ def _voice_first(candidate: _Candidate) -> int:
 _UNKNOWN_HOURS_NEEDS = frozenset(
     {"young_people", "young_family", "housing", "family", "criminal_justice", "peer_support"}
 )
-#: Needs whose own lines are always offered to a young person, whatever else is open.
-_YOUNG_LINES_NEEDS = frozenset({"young_people", "young_family"})
 #: Needs that crisis lines meet directly (not only as a safety net).
 _CRISIS_LINES_FIT = frozenset({"mental_health"})
 
@@ -763,9 +762,10 @@ def _out_of_hours(
                 break
             take(c, None)
         chosen = chosen[:FOR_LATER]
-        # A young person's own lines (Childline, Nacoa) are offered even when their hours are not confirmed.
+        # Lines made for exactly a specific need (Childline and Nacoa for a young person, Shelter for somewhere to
+        # stay) are offered even when their hours are not confirmed.
         for need in needs:
-            if need.code in _YOUNG_LINES_NEEDS:
+            if need.code in _UNKNOWN_HOURS_NEEDS:
                 for c in sorted((c for c in others if not c.status.known and c.fit_for(need) >= Fit.TEXT),
                                 key=lambda c: (-int(c.fit_for(need)), _voice_first(c), c.service.name)):
                     take(c, need)

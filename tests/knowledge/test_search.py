@@ -349,7 +349,7 @@ def test_a_young_person_at_night_gets_lines_for_their_age(testshire):
     ooh = names(result.out_of_hours)
     assert "Childline" in ooh  # for their age, though its hours are not confirmed
     childline = next(m for m in result.out_of_hours if m.name == "Childline")
-    assert not childline.status.known and "hours not known +10" in childline.ranking
+    assert not childline.status.known and "hours not known +15" in childline.ranking
     assert any(m.status.open_now for m in result.first)  # and something open now, in the first answer
     assert result.local[0].name == "Brockley Young People's Service"
 

@@ -172,6 +172,8 @@ class PrivateSQLTrackerStore(SQLTrackerStore):
         _ensure_sqlite_folder(url)
         kwargs.pop("url", None)
         super().__init__(domain=domain, host=url, event_broker=event_broker, **kwargs)
+        if self.engine.dialect.name == "sqlite":
+            self._tune_sqlite(url)
         self._upgrade_table()
         hours = float(retention_hours) if retention_hours is not None else settings.retention_hours()
         if not hours > 0:
@@ -186,6 +188,29 @@ class PrivateSQLTrackerStore(SQLTrackerStore):
         )
 
     # ------------------------------------------------------------------ schema
+
+    def _tune_sqlite(self, url: str) -> None:
+        """SQLite for one server: a few pooled connections and write-ahead logging.
+
+        Rasa's engine opens a new SQLite connection for every read and write and syncs the file to disk on every
+        commit; profiled under load that was most of the store's time (bench/README.md). With WAL, readers do not
+        wait for a writer and a commit needs no full sync (``synchronous=NORMAL``: a power cut may lose the last
+        turns, never the file); a small pool reuses connections across the worker threads.
+        """
+        self.engine.dispose()
+        self.engine = sa.create_engine(
+            url, poolclass=sa.pool.QueuePool, pool_size=4, max_overflow=4,
+            connect_args={"check_same_thread": False, "timeout": 10},
+        )
+
+        @sa.event.listens_for(self.engine, "connect")
+        def _pragmas(connection: Any, _record: Any) -> None:
+            cursor = connection.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.close()
+
+        self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
 
     def _upgrade_table(self) -> None:
         """Adds ``conversation``, ``seq`` and ``message_id`` to an ``events`` table written by Rasa's own store.

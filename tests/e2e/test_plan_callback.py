@@ -118,3 +118,35 @@ def _references(box: Outbox) -> set[str]:
 
     with box._unit() as session:
         return set(session.scalars(select(OutboxEntry.reference)))
+
+
+def test_by_sms_the_plan_is_one_message_of_at_most_two_segments(oakhaven):
+    from channels.render import is_gsm7, sms_segments
+    from tests.e2e.test_channels_live import Texter
+
+    phone = Texter(oakhaven)
+    status, asked = phone.text("need help with my drinking")
+    assert status == 200 and "town" in " ".join(asked).lower()
+    status, options = phone.text("oakhaven")
+    assert status == 200 and "Oakhaven Alcohol Service" in "\n".join(options)
+    status, plan = phone.text("send me this as a plan")
+    (text,) = [m for m in plan if m.startswith("Your plan:")]
+    assert "01632 960101" in text and "refer myself" in text and "999" in text
+    assert is_gsm7(text) and sms_segments(text) <= 2
+
+
+def test_on_telegram_the_plan_is_one_message(oakhaven):
+    import uuid
+
+    from tests.e2e.test_channels_live import _replies_to, _send_telegram, _telegram_update
+
+    chat_id = 710_000_000 + uuid.uuid4().int % 1_000_000
+    api = oakhaven.telegram_api
+    assert _send_telegram(oakhaven, _telegram_update(chat_id, "need help with my drinking")) == 200
+    _replies_to(api, chat_id, 1)
+    assert _send_telegram(oakhaven, _telegram_update(chat_id, "oakhaven")) == 200
+    before = len(_replies_to(api, chat_id, 3))
+    assert _send_telegram(oakhaven, _telegram_update(chat_id, "send me this as a plan")) == 200
+    sent = _replies_to(api, chat_id, before + 1)
+    plan = [r["text"] for r in sent[before:] if r["text"].startswith("Your plan")]
+    assert len(plan) == 1 and "Oakhaven Recovery Hub" in plan[0] and "At any hour:" in plan[0]

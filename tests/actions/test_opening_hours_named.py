@@ -10,7 +10,7 @@ import pytest
 from actions import directory
 from actions.opening_hours import ActionOpeningHours
 from knowledge.formats.importer import import_hsds
-from knowledge.search.names import find_named_services
+from knowledge.search.names import NamedService, find_named_services
 from knowledge.store.db import make_engine, session_scope
 from tests.actions.conftest import make_tracker, run_action, texts
 
@@ -88,3 +88,12 @@ def test_name_matching_reads_the_directory_itself_with_no_retraining(council_dir
         closed = find_named_services(session, "teme valley cafe")
         assert closed and closed[0].is_closed
     engine.dispose()
+
+
+def test_the_hours_and_closed_wording_is_plain_and_does_not_blame():
+    from replies.named_service import ALTERNATIVES_LEAD, NOT_FOUND, describe_closed
+    from tests.support.plain_english import blaming_words, flesch_reading_ease
+
+    closed = NamedService("x", "The Cafe", None, "defunct", 1.0, (), "")
+    for text in (NOT_FOUND, ALTERNATIVES_LEAD, describe_closed(closed)):
+        assert flesch_reading_ease(text) >= 60 and blaming_words(text) == [], text

@@ -39,3 +39,9 @@ def test_danger_or_plain_need_is_not_distress(text):
 def test_the_support_line_offers_only_verified_numbers_and_is_one_short_line():
     assert "116 123" in SUPPORT_LINE and "85258" in SUPPORT_LINE and "999" not in SUPPORT_LINE
     assert len(SUPPORT_LINE) <= 160 and "\n" not in SUPPORT_LINE
+
+
+def test_the_support_line_is_plain_and_does_not_blame():
+    from tests.support.plain_english import blaming_words, flesch_reading_ease
+
+    assert flesch_reading_ease(SUPPORT_LINE) >= 60 and blaming_words(SUPPORT_LINE) == []

@@ -129,15 +129,31 @@ class _Handler:
         return "250 Message accepted for delivery"
 
 
+class _Authenticator:
+    """One user and password; AUTH is offered only after STARTTLS (auth_require_tls)."""
+
+    def __init__(self, user: str, password: str) -> None:
+        self.user, self.password = user.encode(), password.encode()
+
+    def __call__(self, server, session, envelope, mechanism, auth_data):
+        from aiosmtpd.smtp import AuthResult, LoginPassword
+
+        ok = isinstance(auth_data, LoginPassword) and (auth_data.login, auth_data.password) == (self.user, self.password)
+        return AuthResult(success=ok, handled=False)
+
+
 class SmtpServer:
     """aiosmtpd on 127.0.0.1 that requires STARTTLS before any mail (``tls=False``: offers none at all)."""
 
     def __init__(
-        self, certs: TlsCertificates, *, tls: bool = True, hold_rcpt: bool = False, port: int | None = None
+        self, certs: TlsCertificates, *, tls: bool = True, hold_rcpt: bool = False, port: int | None = None,
+        login: tuple[str, str] | None = None,
     ) -> None:
         self.handler = _Handler(hold_rcpt=hold_rcpt)
         self.port = port or free_port()
         options = {"tls_context": certs.server_context(), "require_starttls": True} if tls else {}
+        if login is not None:
+            options.update(authenticator=_Authenticator(*login), auth_require_tls=True, auth_required=True)
         self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port, **options)
 
     @property

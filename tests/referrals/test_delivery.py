@@ -158,3 +158,20 @@ def test_delivery_logs_hold_no_name_number_or_service_words(sqlite_outbox, certs
     assert caplog.records, "the worker says what it did"
     for secret in (PHONE, "07700 900123", "Sam", "mornings", "sender-1"):
         assert secret not in caplog.text
+
+
+def test_a_mail_server_that_wants_a_login_gets_it_only_over_tls(sqlite_outbox, certs):
+    sqlite_outbox.add(make_request(), "sender-1")
+    with SmtpServer(certs, login=("signpost", "mail-password-for-tests")) as smtp:
+        wrong = worker(sqlite_outbox, email_routes(), certs, smtp_port=smtp.port)
+        wrong.smtp = SmtpSettings("127.0.0.1", smtp.port, "signpost@council.example", "signpost", "nope", 5)
+        assert wrong.deliver_due().errors == ["SMTPAuthenticationError"]
+        right = worker(sqlite_outbox, email_routes(), certs, smtp_port=smtp.port)
+        right.smtp = SmtpSettings("127.0.0.1", smtp.port, "signpost@council.example", "signpost",
+                                  "mail-password-for-tests", 5)
+        from referrals.models import OutboxEntry, utcnow
+
+        with sqlite_outbox._unit() as session:
+            session.query(OutboxEntry).update({"next_attempt_at": utcnow()})
+        assert right.deliver_due().delivered == 1
+    assert len(smtp.received) == 1 and smtp.received[0].over_tls

@@ -631,6 +631,15 @@ _LONG_AGO_RE = re.compile(
 )
 
 
+# Shaking alone counts only after a firm stop that has happened ("stopped drinking yesterday and im shaking"), never
+# with a wish or a plan to stop ("i want to stop drinking but i get the shakes").
+_STOPPED_FIRMLY_RE = re.compile(
+    r"(?<!want to )(?<!trying to )(?<!try to )(?<!scared to )(?<!afraid to )(?<!if i )(?<!when i )"
+    r"\b(?:stopped|quit|gave up|given up|came off|come off|ran out of|havent had|hasnt had|not had|been off|"
+    r"cold turkey|detoxing|withdrawing)\b"
+)
+_SHAKING_RE = re.compile(r"\b(?:shaking|shakes|shaky|trembling|tremors?)\b")
+
 # "going to have a fit" is guarded as a tantrum idiom; after stopping drink or benzos it is a fit coming.
 _FIT_COMING_RE = re.compile(
     r"\b(?:feel like|feels like|think|scared|worried) (?:im|i am|hes|shes|he is|she is|i) (?:going to|about to|will) "
@@ -648,6 +657,11 @@ def _withdrawal_danger(guarded: str, normalised: str) -> Optional[str]:
         segment = guarded.split(" | ")[_segment_index(guarded, danger.start())]
         if not _LONG_AGO_RE.search(segment) or _URGENT_NOW_RE.search(segment):
             return "withdrawal.danger_after_stopping"
+    if _STOPPED_FIRMLY_RE.search(guarded):
+        for shaking in _SHAKING_RE.finditer(guarded):
+            segment = guarded.split(" | ")[_segment_index(guarded, shaking.start())]
+            if not _LONG_AGO_RE.search(segment):
+                return "withdrawal.shaking_after_stopping"
     return None
 
 

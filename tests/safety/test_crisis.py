@@ -32,6 +32,8 @@ MUST_CATCH: list[tuple[str, CrisisType]] = [
     ("stopped my diazepam suddenly and now im shaking and seeing things", CrisisType.WITHDRAWAL),
     ("ran out of my valium and feel like im going to have a fit", CrisisType.WITHDRAWAL),
     ("my husband stopped drinking and now hes fitting", CrisisType.SEIZURE),
+    ("stopped drinking yesterday and now im shaking", CrisisType.WITHDRAWAL),
+    ("stopped my valium and im trembling", CrisisType.WITHDRAWAL),
     ("hes not waking up", CrisisType.UNCONSCIOUS),
     ("wont wake up", CrisisType.UNCONSCIOUS),
     ("i cant wake him", CrisisType.UNCONSCIOUS),
@@ -121,6 +123,8 @@ MUST_NOT_ALARM: list[str] = [
     # Withdrawal questions and everyday dependence.
     "can you get the dts from stopping drinking",
     "i get the shakes in the morning until i have a drink",
+    "i want to stop drinking but i get the shakes",
+    "if i stop drinking i get the shakes",
     "had a seizure from withdrawal years ago, want to stop again safely",
     "im 10 days sober",
     "",

@@ -73,20 +73,16 @@ _directory_engine: Any = None
 
 
 def _read_directory() -> None:
-    """One row of the services table. A missing SQLite file is "down", never created here."""
+    """One row of the services table. A missing SQLite file is "down" and is never created here
+    (knowledge.store.db.DirectoryMissing)."""
     global _directory_engine
-    from pathlib import Path
-
     from sqlalchemy import select
 
-    from knowledge.store.db import database_url, make_engine
+    from knowledge.store.db import make_engine
     from knowledge.store.models import Service
 
-    url = database_url()
-    if url.startswith("sqlite:///") and not Path(url[len("sqlite:///"):]).exists():
-        raise FileNotFoundError("directory file missing")
     if _directory_engine is None:
-        _directory_engine = make_engine(url)
+        _directory_engine = make_engine()
     with _directory_engine.connect() as connection:
         connection.execute(select(Service.id).limit(1)).all()
 

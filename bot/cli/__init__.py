@@ -19,6 +19,7 @@ to the parser with ``register``; a new command is a new module listed in ``COMMA
 from __future__ import annotations
 
 import argparse
+import sys
 from typing import Sequence
 
 from bot.cli import kb, privacy, referrals, report, serve, sync, telegram, training
@@ -37,4 +38,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    return args.handler(args)
+    from knowledge.store.db import DirectoryMissing
+
+    try:
+        return args.handler(args)
+    except DirectoryMissing as missing:  # a moved or deleted directory file: say what to do, no traceback
+        print(missing, file=sys.stderr)
+        return 1

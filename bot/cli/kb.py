@@ -14,7 +14,7 @@ def _kb_init(args: argparse.Namespace) -> int:
     from knowledge.bundled.loader import load_bundled
     from knowledge.store.db import create_schema, drop_schema, make_engine, session_scope
 
-    engine = make_engine()
+    engine = make_engine(create=True)  # the one command that may make a new directory
     if args.reset:
         drop_schema(engine)
     schema = create_schema(engine)  # upgrades a directory made by an earlier release (Alembic), keeping its data
@@ -49,7 +49,7 @@ def _kb_import(args: argparse.Namespace) -> int:
     except (ImportFileError, FeedShapeError) as error:
         print(f"Could not import {args.file}: {error}", file=sys.stderr)
         return EXIT_USAGE
-    engine = make_engine()
+    engine = make_engine(create=True)  # an import writes services: never an empty directory
     create_schema(engine)
     with session_scope(engine) as session:
         report = import_hsds(session, data, source=args.source, checked=checked)

@@ -193,15 +193,12 @@ def _parts(port: int, actions_port: int, model: Path, endpoints: Path, credentia
 
 def _check_before_start() -> str | None:
     """A problem that would stop signpost from working, with what to do about it; None when all is well."""
-    from knowledge.store.db import DEFAULT_SQLITE_PATH, database_url
+    from knowledge.store.db import DirectoryMissing, database_url, existing_sqlite_url
 
-    url = database_url()
-    if url == f"sqlite:///{DEFAULT_SQLITE_PATH}" and not DEFAULT_SQLITE_PATH.exists():
-        return (f"The service directory {DEFAULT_SQLITE_PATH} is missing. Load it with `signpost kb init` "
-                "(or set SIGNPOST_DATABASE_URL to where it is now).")
-    if url.startswith("sqlite:///") and not Path(url[len("sqlite:///"):]).exists():
-        return (f"The service directory {url[len('sqlite:///'):]} named by SIGNPOST_DATABASE_URL is missing. "
-                "Load it with `signpost kb init`, or point SIGNPOST_DATABASE_URL at where it is now.")
+    try:
+        existing_sqlite_url(database_url())  # a moved or deleted directory file is never made again empty
+    except DirectoryMissing as missing:
+        return str(missing)
     return None
 
 

@@ -30,7 +30,7 @@ def _kb_sync(args: argparse.Namespace) -> int:
         print("--rate and --timeout must be more than 0, --retries 0 or more, --per-page 1 or more", file=sys.stderr)
         return EXIT_USAGE
     settings = ClientSettings(timeout=args.timeout, retries=args.retries, min_interval=1.0 / args.rate)
-    engine = make_engine()
+    engine = make_engine(create=True)  # a first sync may start a new directory
     create_schema(engine)
     with _ProgressBars(enabled=not args.no_progress) as bars:
         try:

@@ -13,6 +13,7 @@ from typing import Iterator
 
 from sqlalchemy import event, inspect, text
 from sqlalchemy.engine import Connection, Engine, create_engine
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from knowledge.store.models import Base
@@ -30,9 +31,39 @@ def database_url() -> str:
     return f"sqlite:///{DEFAULT_SQLITE_PATH}"
 
 
-def make_engine(url: str | None = None) -> Engine:
-    """Create an engine in SQLAlchemy 2.0 style; SQLite gets foreign keys switched on."""
-    url = url or database_url()
+class DirectoryMissing(SQLAlchemyError):
+    """The directory's SQLite file is not where it is configured to be (moved, deleted, a typo in the URL).
+
+    SQLite would silently make a new, empty file there, and the assistant would then find no services at all with
+    no error anywhere. Callers that read the directory treat this like any other database failure.
+    """
+
+
+def existing_sqlite_url(url: str) -> str:
+    """``url`` for a SQLite file that must already exist: opened read-write but never created (``mode=rw``), so a
+    file moved away while a server runs is an error too, not a new empty directory. Other URLs are unchanged."""
+    if not url.startswith("sqlite:///"):
+        return url
+    location, _, query = url[len("sqlite:///"):].partition("?")
+    if location in ("", ":memory:") or location.startswith("file:"):
+        return url
+    path = Path(location)
+    if not path.exists():
+        raise DirectoryMissing(
+            f"The service directory {path} is missing. Load it with `signpost kb init`, or set "
+            f"SIGNPOST_DATABASE_URL to where the file is now."
+        )
+    return f"sqlite:///file:{path}?{'&'.join(filter(None, [query, 'mode=rw', 'uri=true']))}"
+
+
+def make_engine(url: str | None = None, *, create: bool = False) -> Engine:
+    """Create an engine in SQLAlchemy 2.0 style; SQLite gets foreign keys switched on.
+
+    The configured directory (no ``url`` given) must already exist unless ``create`` (``kb init``, ``kb sync``):
+    see ``DirectoryMissing``. An explicit ``url`` is opened as given.
+    """
+    if url is None:
+        url = database_url() if create else existing_sqlite_url(database_url())
     engine = create_engine(url, future=True, pool_pre_ping=not url.startswith("sqlite"))
     if engine.dialect.name == "sqlite":
         _make_sqlite_transactions_real(engine)

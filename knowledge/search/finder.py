@@ -548,6 +548,10 @@ class _Candidate:
     def contacts(self) -> tuple[Contact, ...]:
         return _contacts(self.service)
 
+    @cached_property
+    def groups(self) -> frozenset[str]:
+        return _groups(self.service)
+
     @property
     def verified(self) -> bool:
         return bool(self.service.source) and bool(self.contacts)
@@ -565,7 +569,7 @@ class _Candidate:
             name=self.service.name,
             fit=int(self.fit_for(need)),
             need_reason=need.reason,
-            groups=_groups(self.service),
+            groups=self.groups,
             person_groups=person_groups,
             minimum_age=low,
             maximum_age=high,
@@ -946,7 +950,7 @@ def find_services(
     local_candidates: list[_Candidate] = []
     for c in local_all:
         judged_age, fit_need = age, help_need
-        if for_someone_else and c.fit_for(FAMILY) >= Fit.TEXT and "family" in _groups(c.service):
+        if for_someone_else and c.fit_for(FAMILY) >= Fit.TEXT and "family" in c.groups:
             c.fit, c.for_whom, judged_age, fit_need = c.fit_for(FAMILY), "you", family_age, FAMILY
         elif for_someone_else:
             c.for_whom = "them"
@@ -978,7 +982,7 @@ def find_services(
         c for c in local_all
         if c.service.id not in shown
         and _age_allows(c.service, age)
-        and not (_groups(c.service) - groups)
+        and not (c.groups - groups)
         and c.contactable
     ]
     chosen_ooh = _out_of_hours(local_pool, national_pool, ooh_needs, any_local_open)

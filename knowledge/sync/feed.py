@@ -162,7 +162,12 @@ def _read_details(client: FeedClient, list_url: str, details: str, result: FeedR
     for done, index in enumerate(wanted, start=1):
         record_id = _record_id(result.records[index])
         what = f"service {record_id}"
-        full = client.get_json(f"{list_url}/{quote(record_id, safe='')}", what=what)
+        try:
+            full = client.get_json(f"{list_url}/{quote(record_id, safe='')}", what=what)
+        except FeedError as error:
+            if done == 1 and "HTTP 404" in str(error):
+                raise FeedError(f"{error}; if this API has no /services/{{id}}, sync with --details never") from None
+            raise
         if not isinstance(full, dict):
             raise FeedError(f"{what}: expected one service object, got {type(full).__name__}")
         result.records[index] = full

@@ -469,3 +469,12 @@ def _generated(value) -> bool:
     import re
 
     return isinstance(value, str) and bool(re.fullmatch(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[0-9a-f]{4}-[0-9a-f]{12}", value))
+
+
+def test_an_api_without_services_id_is_named_with_what_to_do(server, clean, sqlite_engine):
+    server.add_feed("listonly", Feed(records=clean[:3], style="oruk1"))
+    server.fail("listonly", service=str(clean[0]["id"]), kind="vanish")
+    with pytest.raises(FeedError, match=r"not found \(HTTP 404\).*sync with --details never"):
+        sync_directory(sqlite_engine, server.url("listonly"), settings=FAST)
+    outcome = sync_directory(sqlite_engine, server.url("listonly"), settings=FAST, details="never")
+    assert len(outcome.summary.added) == 3 and outcome.read.details_fetched == 0

@@ -2,12 +2,16 @@
 from __future__ import annotations
 
 import argparse
+import fcntl
 import hashlib
 import os
 import subprocess
 import sys
+import tempfile
 import time
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 from bot import settings
 from bot.cli.common import EXIT_OK, EXIT_PROBLEMS
@@ -50,25 +54,51 @@ def model_is_current() -> bool:
 
 
 def train(force: bool = False) -> int:
+    """Train unless the model is current.
+
+    Two trainings at once (two terminals, or a test run beside `make run`) must never leave a half-written model:
+    a lock makes the second wait and then find the model current, and the new model is written beside the old one
+    and renamed over it, so a server loading the model never reads a partial file. The fingerprint is taken from
+    the inputs *before* training, so an edit made during training makes the next `train` run again.
+    """
     ensure_spacy_model()
-    if not force and model_is_current():
-        print(f"Model is up to date: {settings.MODEL_FILE.relative_to(settings.PROJECT_ROOT)}")
-        return EXIT_OK
     settings.MODELS_DIR.mkdir(parents=True, exist_ok=True)
+    with _training_lock():
+        if not force and model_is_current():
+            print(f"Model is up to date: {settings.MODEL_FILE.relative_to(settings.PROJECT_ROOT)}")
+            return EXIT_OK
+        return _train_now()
+
+
+@contextmanager
+def _training_lock() -> Iterator[None]:
+    with open(settings.MODELS_DIR / ".train.lock", "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _train_now() -> int:
     started = time.monotonic()
-    command = [
-        sys.executable, "-m", "rasa", "train",
-        "--config", str(settings.CONFIG),
-        "--domain", str(settings.DOMAIN),
-        "--data", str(settings.DATA),
-        "--out", str(settings.MODELS_DIR),
-        "--fixed-model-name", settings.MODEL_NAME,
-    ]
-    result = subprocess.run(command, cwd=settings.PROJECT_ROOT, env=settings.rasa_environment())
-    if result.returncode != 0:
-        print("Training failed.", file=sys.stderr)
-        return EXIT_PROBLEMS
-    settings.MODEL_FINGERPRINT.write_text(training_fingerprint())
+    fingerprint = training_fingerprint()
+    with tempfile.TemporaryDirectory(dir=settings.MODELS_DIR, prefix=".training-") as scratch:
+        command = [
+            sys.executable, "-m", "rasa", "train",
+            "--config", str(settings.CONFIG),
+            "--domain", str(settings.DOMAIN),
+            "--data", str(settings.DATA),
+            "--out", scratch,
+            "--fixed-model-name", settings.MODEL_NAME,
+        ]
+        result = subprocess.run(command, cwd=settings.PROJECT_ROOT, env=settings.rasa_environment())
+        trained = Path(scratch) / settings.MODEL_FILE.name
+        if result.returncode != 0 or not trained.exists():
+            print("Training failed.", file=sys.stderr)
+            return EXIT_PROBLEMS
+        os.replace(trained, settings.MODEL_FILE)
+    settings.MODEL_FINGERPRINT.write_text(fingerprint)
     print(f"Trained {settings.MODEL_FILE.name} in {time.monotonic() - started:.0f} s.")
     return EXIT_OK
 

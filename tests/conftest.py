@@ -11,13 +11,14 @@ from sqlalchemy.orm import Session
 
 from knowledge.store.db import create_schema, make_engine, session_factory
 from knowledge.store.models import Base
+from tests.support.services import unavailable
 
 # ================================================================================================================
 # Directory database fixtures
 #
 # ``engine`` is parametrised over SQLite and PostgreSQL, so a test that asks for it runs on both. PostgreSQL is the
 # local server (trust auth); each pytest session gets its own schema, dropped at the end, and every test starts
-# with empty tables. Tests skip (not fail) when PostgreSQL is not running.
+# with empty tables. Without PostgreSQL, tests skip on a developer machine and fail under CI (tests/support/services.py).
 # ================================================================================================================
 
 PG_URL = "postgresql://postgres@127.0.0.1:5432/test"
@@ -41,7 +42,7 @@ def _pg_schema_engine() -> Iterator[Engine]:
             connection.execute(text(f'CREATE SCHEMA "{schema}"'))
     except Exception as error:  # noqa: BLE001 - any connection failure means "not available here"
         admin.dispose()
-        pytest.skip(f"PostgreSQL not reachable at 127.0.0.1:5432: {type(error).__name__}: {str(error).strip()[:200]}")
+        unavailable(f"PostgreSQL not reachable at 127.0.0.1:5432: {type(error).__name__}: {str(error).strip()[:200]}")
     engine = make_engine(f"{PG_URL}?options=-csearch_path%3D{schema}")
     create_schema(engine)
     try:

@@ -26,6 +26,7 @@ from twilio.request_validator import RequestValidator
 from channels.dedup import InMemoryStore, RedisStore, store_from_env
 from channels.identity import pseudonymise
 from channels.sms import SmsInput, SmsSettings
+from tests.support.services import unavailable
 
 AUTH_TOKEN = "test-twilio-auth-token-000000000000"
 ACCOUNT_SID = "AC" + "0" * 32
@@ -145,7 +146,7 @@ def redis_or_skip() -> None:
     try:
         redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
     except Exception as error:  # pragma: no cover - depends on the machine
-        pytest.skip(f"needs the local Redis at 127.0.0.1:6379 ({type(error).__name__})")
+        unavailable(f"needs the local Redis at 127.0.0.1:6379 ({type(error).__name__})")
 
 
 # --- signatures ---------------------------------------------------------------------------------------------------
@@ -528,7 +529,7 @@ def test_the_daily_cap_is_shared_by_replicas_through_redis(monkeypatch: pytest.M
     except Exception as error:
         if os.environ.get("CI") == "true":
             raise
-        pytest.skip(f"needs the local Redis at 127.0.0.1:6379 ({type(error).__name__})")
+        unavailable(f"needs the local Redis at 127.0.0.1:6379 ({type(error).__name__})")
     monkeypatch.setenv("SIGNPOST_SMS_SEGMENTS_PER_DAY", "2")
     namespace = f"test:{uuid.uuid4().hex}:"
     bot = ScriptedBot()

@@ -4,7 +4,6 @@ PostgreSQL is skipped with the reason when it is not running, except under CI=tr
 """
 from __future__ import annotations
 
-import os
 import uuid
 from typing import Iterator
 
@@ -14,6 +13,7 @@ from sqlalchemy.engine import Engine
 
 from insight.store import ensure_schema
 from knowledge.store.db import make_engine
+from tests.support.services import unavailable
 
 PG_URL = "postgresql://postgres@127.0.0.1:5432/test"
 
@@ -27,10 +27,7 @@ def pg_insight_url() -> Iterator[str]:
             connection.execute(text(f'CREATE SCHEMA "{schema}"'))
     except Exception as error:  # noqa: BLE001 - any connection failure means "not available here"
         admin.dispose()
-        message = f"PostgreSQL not reachable at 127.0.0.1:5432: {type(error).__name__}"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
+        unavailable(f"PostgreSQL not reachable at 127.0.0.1:5432: {type(error).__name__}")
     try:
         yield f"{PG_URL}?options=-csearch_path%3D{schema}"
     finally:

@@ -18,6 +18,7 @@ from insight.html import render_report
 from insight.periods import parse_period
 from knowledge.store.db import make_engine, session_scope
 from tests.insight.traffic import traffic
+from tests.support.services import unavailable
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path(os.environ.get("SIGNPOST_CHROMIUM", "/usr/bin/chromium"))
@@ -28,9 +29,9 @@ WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-pract
 @pytest.fixture(scope="module")
 def browser():
     if not CHROMIUM.exists() or shutil.which(str(CHROMIUM)) is None:
-        pytest.skip(f"Chromium not found at {CHROMIUM} (apt-get install chromium)")
+        unavailable(f"Chromium not found at {CHROMIUM} (apt-get install chromium)")
     if not AXE_JS.exists():
-        pytest.skip(f"axe-core not found at {AXE_JS} (npm ci at the repo root)")
+        unavailable(f"axe-core not found at {AXE_JS} (npm ci at the repo root)")
     sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
     with sync_api.sync_playwright() as playwright:
         chromium = playwright.chromium.launch(

@@ -25,6 +25,7 @@ from knowledge.store.db import (
     session_scope,
 )
 from knowledge.store.models import Base, Service
+from tests.support.services import unavailable
 
 PG_URL = "postgresql://postgres@127.0.0.1:5432/test"
 
@@ -48,7 +49,7 @@ def pg_database() -> Iterator[Engine]:
         admin.dispose()
         if os.environ.get("CI") == "true":
             pytest.fail(f"PostgreSQL is required under CI: {type(error).__name__}")
-        pytest.skip(f"PostgreSQL not reachable at 127.0.0.1:5432: {type(error).__name__}")
+        unavailable(f"PostgreSQL not reachable at 127.0.0.1:5432: {type(error).__name__}")
     engine = make_engine(f"{PG_URL}?options=-csearch_path%3D{schema}")
     try:
         yield engine

@@ -16,6 +16,7 @@ import pytest
 import sqlalchemy as sa
 
 from tests.support.server import PSEUDONYM_KEY, SignpostServer
+from tests.support.services import unavailable
 
 PG_URL = "postgresql://postgres@127.0.0.1:5432/test"
 
@@ -29,7 +30,7 @@ def _pg_tracker_schema() -> Iterator[str]:
             connection.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
     except Exception as error:  # noqa: BLE001 - any connection failure means "not available here"
         admin.dispose()
-        pytest.skip(f"PostgreSQL not reachable at 127.0.0.1:5432: {type(error).__name__}: {str(error).strip()[:200]}")
+        unavailable(f"PostgreSQL not reachable at 127.0.0.1:5432: {type(error).__name__}: {str(error).strip()[:200]}")
     try:
         yield schema
     finally:

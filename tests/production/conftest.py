@@ -6,23 +6,21 @@ prefix and its own PostgreSQL schema, and removes them afterwards. A missing ser
 """
 from __future__ import annotations
 
-import os
 import uuid
 from typing import Iterator
 
 import pytest
 import sqlalchemy as sa
 
+from tests.support.services import unavailable
+
 REDIS_URL = "redis://127.0.0.1:6379/0"
 PG_URL = "postgresql://postgres@127.0.0.1:5432/test"
 
 
-def unavailable(what: str, error: Exception) -> None:
+def service_unreachable(what: str, error: Exception) -> None:
     """Skip, or fail under CI=true, when a service the test needs is not running."""
-    reason = f"{what} not reachable: {type(error).__name__}: {str(error).strip()[:200]}"
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(reason)
-    pytest.skip(reason)
+    unavailable(f"{what} not reachable: {type(error).__name__}: {str(error).strip()[:200]}")
 
 
 @pytest.fixture
@@ -34,7 +32,7 @@ def redis_prefix() -> Iterator[str]:
     try:
         client.ping()
     except Exception as error:  # noqa: BLE001 - any failure means "not available here"
-        unavailable("Redis at 127.0.0.1:6379", error)
+        service_unreachable("Redis at 127.0.0.1:6379", error)
     prefix = f"signpost-test-{uuid.uuid4().hex[:12]}:"
     try:
         yield prefix
@@ -64,7 +62,7 @@ def pg_schema_url() -> Iterator[str]:
             connection.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
     except Exception as error:  # noqa: BLE001
         admin.dispose()
-        unavailable("PostgreSQL at 127.0.0.1:5432", error)
+        service_unreachable("PostgreSQL at 127.0.0.1:5432", error)
     try:
         yield f"{PG_URL}?options=-csearch_path%3D{schema}"
     finally:

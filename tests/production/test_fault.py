@@ -26,7 +26,7 @@ from rasa.shared.core.events import ActionExecuted, UserUttered
 from bot import settings
 from bot.tracker_store import PrivateSQLTrackerStore
 from tests.production.cluster import Cluster, nginx_binary
-from tests.production.conftest import REDIS_URL, unavailable
+from tests.production.conftest import REDIS_URL, service_unreachable
 from tests.production.traffic import SCRIPTS, Played, play, play_all
 
 pytestmark = pytest.mark.slow
@@ -71,7 +71,7 @@ def test_killing_a_rasa_server_an_action_server_and_a_proxy_worker_loses_and_dou
     tmp_path, monkeypatch, redis_prefix, pg_schema_url
 ):
     if nginx_binary() is None:
-        unavailable("nginx", RuntimeError("not installed: `make proxy-deps` installs Debian's nginx-light"))
+        service_unreachable("nginx", RuntimeError("not installed: `make proxy-deps` installs Debian's nginx-light"))
     if not settings.MODEL_FILE.exists():
         pytest.fail(f"No trained model at {settings.MODEL_FILE}: `make test` trains it (or `signpost train`).")
     cluster = Cluster(tmp_path / "cluster", pg_schema_url, REDIS_URL, redis_prefix)

@@ -39,6 +39,7 @@ from bot import settings
 from bot.cli.serve import _credentials_for, _endpoints_for
 from tests.channels.fake_telegram_api import FakeTelegramApi
 from tests.support.server import free_port
+from tests.support.services import unavailable
 
 PG_URL = "postgresql://postgres@127.0.0.1:5432/test"
 TWILIO_AUTH_TOKEN = "faults-twilio-auth-token"
@@ -296,7 +297,7 @@ def _pg_schema_or_skip() -> str:
     except Exception as error:  # noqa: BLE001
         if os.environ.get("CI") == "true":
             raise
-        pytest.skip(f"PostgreSQL not reachable at 127.0.0.1:5432 ({type(error).__name__})")
+        unavailable(f"PostgreSQL not reachable at 127.0.0.1:5432 ({type(error).__name__})")
     finally:
         engine.dispose()
     return schema

@@ -33,6 +33,7 @@ from typing import Any, Callable, Iterator, Optional
 import pytest
 
 from tests.support.server import free_port
+from tests.support.services import unavailable
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path(os.environ.get("SIGNPOST_CHROMIUM", "/usr/bin/chromium"))
@@ -214,12 +215,12 @@ def host_site(widget_server: WidgetServer, tmp_path_factory) -> Iterator[HostSit
 @pytest.fixture(scope="module")
 def browser():
     if not CHROMIUM.exists():
-        pytest.skip(f"Chromium not found at {CHROMIUM} (apt-get install chromium)")
+        unavailable(f"Chromium not found at {CHROMIUM} (apt-get install chromium)")
     if not AXE_JS.exists():
-        pytest.skip(f"axe-core not found at {AXE_JS} (npm ci at the repo root)")
+        unavailable(f"axe-core not found at {AXE_JS} (npm ci at the repo root)")
     sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
     if shutil.which(str(CHROMIUM)) is None:
-        pytest.skip(f"{CHROMIUM} is not executable")
+        unavailable(f"{CHROMIUM} is not executable")
     with sync_api.sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:

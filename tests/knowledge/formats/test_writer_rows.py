@@ -1,0 +1,35 @@
+"""The fast writer stores exactly the rows the first writer did (one ``session.get`` and several flushes per row).
+
+GOLDEN was made by running the same scenario (stored_rows.import_scenario) with the writer of commit 8031335,
+before the writer was rewritten for speed; regenerate it only from that commit, never by hand:
+``git worktree add /tmp/old 8031335`` and print ``digests(...)`` there. Any difference in what is stored (a row,
+a column, a report line) changes a digest.
+"""
+from __future__ import annotations
+
+from knowledge.store.db import session_scope
+from tests.knowledge.formats.stored_rows import digests, import_scenario, stored_rows
+
+GOLDEN = {
+    "reports": "5d566ae3534b8022",
+    "address (122 rows)": "4fc86d0cf86599cd",
+    "attribute (328 rows)": "fb3cba7d2234d84a",
+    "cost_option (91 rows)": "5ea6e578c5c1f555",
+    "language (92 rows)": "d9bcbf77bf96f073",
+    "location (122 rows)": "32cb5c1c697ebfd3",
+    "organization (686 rows)": "e662125146a2bbbc",
+    "phone (97 rows)": "68384368b861850c",
+    "schedule (382 rows)": "87acc7cce2b640bf",
+    "service (947 rows)": "24f4229116b75d52",
+    "service_area (19 rows)": "69be6229f46e4bf9",
+    "service_at_location (122 rows)": "13bc68a33ff5bd62",
+    "taxonomy (2 rows)": "5d44b015c1739275",
+    "taxonomy_term (35 rows)": "9d3089318a3bf914",
+}
+
+
+def test_many_records_store_the_same_rows_as_the_first_writer(engine):
+    reports = import_scenario(lambda: session_scope(engine))
+    with session_scope(engine) as session:
+        rows = stored_rows(session)
+    assert digests(reports, rows) == GOLDEN

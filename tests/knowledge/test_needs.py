@@ -132,3 +132,15 @@ def test_words_inside_other_words_do_not_match():
     # "aa" must be a word, "spice" is not "spicer", "crack" is not "crackers".
     assert service_fit(ALCOHOL, [], "Bazaar", "Spicer Street crackers") is Fit.NONE
     assert service_fit(DRUGS, [], "Bazaar", "Spicer Street crackers") is Fit.NONE
+
+
+def test_help_for_a_young_person_worried_about_a_parent_is_recognised_from_a_service_s_own_words():
+    from knowledge.needs.catalogue import YOUNG_FAMILY
+
+    young_carers = service_fit(YOUNG_FAMILY, ["Young carers", "Children affected by parental substance use"],
+                               "Wendmoor Young Carers", "")
+    assert young_carers is Fit.TAXONOMY
+    # Families words alone are support for adults; without drink or drugs a youth club is not this help.
+    assert service_fit(YOUNG_FAMILY, ["Family support"], "Families Together", "for partners of drinkers") < Fit.TEXT
+    assert service_fit(YOUNG_FAMILY, ["Youth club"], "Saturday Youth Club", "Games and sport.") is Fit.NONE
+    assert need_by_code("young_family") is YOUNG_FAMILY

@@ -72,6 +72,7 @@ from knowledge.places.areas import Area, AreaIndex, postcode_district
 from knowledge.ranking.groups import person_groups, service_groups
 from knowledge.ranking.model import NO_CONTACT, Facts, Scored, availability, order_key, score
 from knowledge.ranking.offers import offered_text
+from knowledge.search.names import MATCH_THRESHOLD, name_score, query_words
 from knowledge.store.models import (
     Address,
     Attribute,
@@ -1098,38 +1099,8 @@ def _refit(candidate: _Candidate, fit: Fit) -> _Candidate:
 
 # --- By name --------------------------------------------------------------------------------------------------
 
-#: Words in "when is frank open tonight?" that are not part of a name.
-_QUERY_FILLER = frozenset(
-    """
-    when what whats time times is are does do the a an open opening opens close closes closing hours today
-    tonight tomorrow now still at on in of to and for it they can i you me please pls tell about until till
-    number phone call contact service services how get hold
-    """.split()
-)
-_NAME_FILLER = frozenset({"the", "a", "an", "of", "to", "and", "for", "uk", "england", "service", "services"})
-
-
-def _token_matches(query_token: str, name_token: str) -> bool:
-    if query_token == name_token:
-        return True
-    from knowledge.places.areas import edit_distance  # local import keeps the module graph one-way at import time
-
-    allowed = 0 if len(name_token) < 5 else (1 if len(name_token) < 8 else 2)
-    return allowed > 0 and query_token[:1] == name_token[:1] and edit_distance(query_token, name_token, allowed) <= allowed
-
-
-def _name_score(query_tokens: list[str], query_text: str, candidate: str) -> float:
-    text = normalise_text(candidate)
-    if not text:
-        return 0.0
-    if text == query_text:
-        return 1.0
-    tokens = [t for t in text.split() if t not in _NAME_FILLER] or text.split()
-    matched_query = sum(1 for q in query_tokens if any(_token_matches(q, t) for t in tokens))
-    matched_name = sum(1 for t in tokens if any(_token_matches(q, t) for q in query_tokens))
-    if not query_tokens or matched_query == 0:
-        return 0.0
-    return 0.6 * matched_query / len(query_tokens) + 0.4 * matched_name / len(tokens)
+# Name matching (query words, typos, partial names) lives in knowledge/search/names.py, shared with the hours
+# answer for named services (which also finds services that have closed).
 
 
 def find_service_by_name(
@@ -1140,11 +1111,9 @@ def find_service_by_name(
     Forgives filler ("when is frank open"), case and small typos ("samaratins"). Empty if nothing is close.
     """
     now = _require_aware(now) if now is not None else datetime.now(LONDON)
-    query_text = normalise_text(name)
-    query_tokens = [t for t in query_text.split() if t not in _QUERY_FILLER]
+    query_tokens = query_words(name)
     if not query_tokens:
         return []
-    query_core = " ".join(query_tokens)
     rows = session.execute(
         _active(select(Service.id, Service.name, Service.alternate_name, Service.organization_id))
     ).all()
@@ -1154,13 +1123,13 @@ def find_service_by_name(
     scored: list[tuple[float, str, str]] = []
     for service_id, service_name, alternate, organisation_id in rows:
         score = max(
-            _name_score(query_tokens, query_core, candidate)
+            name_score(query_tokens, candidate)
             for candidate in (service_name, alternate or "", org_names.get(organisation_id) or "")
         )
         # An organisation-name match is weaker than the service's own name.
-        own = max(_name_score(query_tokens, query_core, c) for c in (service_name, alternate or ""))
+        own = max(name_score(query_tokens, c) for c in (service_name, alternate or ""))
         score = own if own >= score else score * 0.9
-        if score >= 0.6:
+        if score >= MATCH_THRESHOLD:
             scored.append((score, service_name, service_id))
     if not scored:
         return []

@@ -14,6 +14,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.conversation import ANYWHERE, is_skip_answer
 from actions.directory import DirectoryUnavailable, area_index, directory_session
+from safety.distress import SUPPORT_LINE, is_distress
 
 #: An unplaced answer is repeated back only when it looks like a place name or a postcode, not a sentence.
 _PLACE_LIKE = re.compile(r"^[A-Za-z][A-Za-z .'-]{1,40}$|^[A-Za-z]{1,2}\d[A-Za-z\d]?(?: ?\d[A-Za-z]{2})?$")
@@ -31,6 +32,9 @@ class ValidateAreaForm(FormValidationAction):
         domain: DomainDict,
     ) -> Dict[Text, Any]:
         text = str(slot_value or "").strip()
+        if is_distress(text):
+            # "i cant cope anymore" given as the answer: the search goes on, with someone to talk to now.
+            dispatcher.utter_message(text=SUPPORT_LINE)
         if not text or is_skip_answer(text):
             return {"area": ANYWHERE, "area_unrecognised": None}
         try:

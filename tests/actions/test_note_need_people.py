@@ -104,3 +104,17 @@ def test_distress_without_danger_keeps_the_need_and_adds_one_support_line():
 def test_a_plain_need_gets_no_support_line():
     messages, _ = run_action(ActionNoteNeed(), make_tracker("need help with my drinking", intent="help_alcohol"))
     assert messages == []
+
+
+def test_distress_given_as_the_answer_to_the_area_question_gets_the_support_line_and_moves_on():
+    import asyncio
+
+    from rasa_sdk.executor import CollectingDispatcher
+
+    from actions.area_form import ValidateAreaForm
+
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker("i cant cope anymore", intent="mental_health", active_loop="area_form")
+    result = asyncio.run(ValidateAreaForm().validate_area("i cant cope anymore", dispatcher, tracker, {}))
+    assert result["area"] == "anywhere"
+    assert ["116 123" in m["text"] for m in dispatcher.messages] == [True]

@@ -44,11 +44,10 @@ from functools import cached_property, lru_cache
 from typing import Sequence
 
 from sqlalchemy import func, or_, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from knowledge.hours.engine import (
     LONDON,
-    HoursError,
     OpeningStatus,
     WeeklyHours,
     describe_rules,
@@ -71,13 +70,19 @@ from knowledge.needs.catalogue import (
 from knowledge.places.areas import Area, AreaIndex, postcode_district
 from knowledge.ranking.groups import person_groups, service_groups
 from knowledge.ranking.model import NO_CONTACT, Facts, Scored, availability, order_key, score
-from knowledge.ranking.offers import offered_text
 from knowledge.search.names import MATCH_THRESHOLD, name_score, query_words
+from knowledge.search.snapshot import (
+    EAGER,
+    DirectorySnapshot,
+    ServiceRecord,
+    held_snapshot,
+    record_of,
+    records_of,
+    schedule_rows,
+)
 from knowledge.store.models import (
     Address,
-    Attribute,
     Location,
-    Schedule,
     Service,
     ServiceArea,
     ServiceAtLocation,
@@ -187,17 +192,10 @@ class SearchResult:
 
 # --- Loading --------------------------------------------------------------------------------------------------
 
-_EAGER = (
-    selectinload(Service.organization),
-    selectinload(Service.phones),
-    selectinload(Service.schedules),
-    selectinload(Service.service_areas),
-    selectinload(Service.attributes).selectinload(Attribute.taxonomy_term),
-    selectinload(Service.service_at_locations)
-    .selectinload(ServiceAtLocation.location)
-    .selectinload(Location.addresses),
-    selectinload(Service.service_at_locations).selectinload(ServiceAtLocation.schedules),
-)
+# Search reads records (knowledge/search/snapshot.py): from the snapshot the action server keeps per directory
+# version, or, for a caller without one, loaded here for this search only (the national lines and the services of
+# the area), as the same records.
+_EAGER = EAGER
 
 
 def _raw_place_names(session: Session, names: set[str]) -> tuple[set[str], set[str]]:
@@ -259,39 +257,22 @@ def _load_local(session: Session, names: set[str], districts: set[str]) -> list[
     return list(session.execute(stmt).scalars().unique())
 
 
+def _snapshot_for_one_search(session: Session, scope: "_AreaScope | None") -> DirectorySnapshot:
+    """The national lines and the services of the area, as records, for a caller that holds no snapshot."""
+    local = _load_local(session, scope.names, set(scope.districts)) if scope is not None else []
+    return DirectorySnapshot.of(records_of([*_load_national(session), *local]))
+
+
 # --- Facts about one service ------------------------------------------------------------------------------------
 
 
-def _rules(service: Service) -> list[WeeklyHours]:
-    """The service's schedule rows as hours rules; a location's rows stand in when the service has none."""
-    rows: list[Schedule] = list(service.schedules)
-    if not rows:
-        rows = [row for sal in service.service_at_locations for row in sal.schedules]
-    rules = []
-    for row in rows:
-        if row.opens_at is None or row.closes_at is None:
-            continue
-        try:
-            rules.append(
-                WeeklyHours(
-                    opens_at=row.opens_at,
-                    closes_at=row.closes_at,
-                    byday=row.byday or "",
-                    valid_from=row.valid_from,
-                    valid_to=row.valid_to,
-                    closes_on_bank_holidays=bool(row.closes_on_bank_holidays),
-                    freq=row.freq or "WEEKLY",
-                    interval=row.interval or 1,
-                    dtstart=row.dtstart,
-                    until=row.until,
-                )
-            )
-        except HoursError:
-            continue  # one bad row must not hide the service; its other rows still count
-    return rules
+def _rules(service: ServiceRecord) -> list[WeeklyHours]:
+    """The service's hours rules (its own schedule rows, or its locations' when it has none), read once by
+    ``knowledge.hours.stored.rule_from_stored`` when the record was made: month days and ordinal days count."""
+    return list(service.rules)
 
 
-def _contacts(service: Service) -> tuple[Contact, ...]:
+def _contacts(service: ServiceRecord) -> tuple[Contact, ...]:
     contacts: list[Contact] = []
     for phone in service.phones:
         number = (phone.number or "").strip()
@@ -310,37 +291,17 @@ def _contacts(service: Service) -> tuple[Contact, ...]:
     return tuple(contacts)
 
 
-def _is_signpost(service: Service) -> bool:
+def _is_signpost(service: ServiceRecord) -> bool:
     numbers = {re.sub(r"\s+", "", phone.number or "") for phone in service.phones}
     return not (numbers and numbers <= NOT_SIGNPOSTS)
 
 
-_ADULTS_ONLY = re.compile(
-    r"\b(?:(18|16|21|25)\s*\+|(?:aged|age|ages)\s*(18|16|21|25)\s*(?:and|or)\s*(?:over|above|older)"
-    r"|over\s*(18|16|21|25)s?\b|adults?\s+only)"
-)
-_UNDER = re.compile(r"\bunder\s*(1[0-9]|2[0-5])s?\b")
-
-
-def _age_limits(service: Service) -> tuple[int | None, int | None]:
+def _age_limits(service: ServiceRecord) -> tuple[int | None, int | None]:
     """HSDS minimum/maximum age, or (when both are empty) limits plainly written in the eligibility text."""
-    low, high = service.minimum_age, service.maximum_age
-    if low is not None or high is not None:
-        return low, high
-    text = (service.eligibility_description or "").lower()
-    if not text:
-        return None, None
-    adults = _ADULTS_ONLY.search(text)
-    if adults:
-        number = next((g for g in adults.groups() if g), "18")
-        return int(number), None
-    under = _UNDER.search(text)
-    if under:
-        return None, int(under.group(1)) - 1
-    return None, None
+    return service.age_limits
 
 
-def _age_allows(service: Service, age: int | None) -> bool:
+def _age_allows(service: ServiceRecord, age: int | None) -> bool:
     if age is None:
         return True
     low, high = _age_limits(service)
@@ -352,18 +313,16 @@ def _without_context(need: Need) -> Need:
     return replace(need, needs_substance_context=False)
 
 
-def _identity(service: Service) -> list[str]:
+def _identity(service: ServiceRecord) -> list[str]:
     """What the service says it *is*: its name, alternate name, organisation and eligibility (taxonomy apart)."""
-    organisation = service.organization.name if service.organization else None
-    return [text for text in (service.name, service.alternate_name, organisation, service.eligibility_description)
-            if text]
+    return list(service.identity)
 
 
-def _offers(service: Service) -> str:
-    return offered_text(service.description)
+def _offers(service: ServiceRecord) -> str:
+    return service.offers
 
 
-def _fit(service: Service, need: Need, *, text_only: bool = False) -> Fit:
+def _fit(service: ServiceRecord, need: Need, *, text_only: bool = False) -> Fit:
     """How well ``service`` fits ``need``: its identity (taxonomy terms, name, organisation, eligibility) counts as
     :attr:`Fit.TAXONOMY`, what its description offers as :attr:`Fit.TEXT` (``text_only``: no taxonomy terms, and
     the name counts as text too, to prefer lines whose own words fit)."""
@@ -376,11 +335,11 @@ def _fit(service: Service, need: Need, *, text_only: bool = False) -> Fit:
     return service_fit(need, [*terms, *_identity(service)], "", _offers(service))
 
 
-def _identity_text(service: Service) -> str:
-    return normalise_text(" ; ".join([*(term.name for term in service.taxonomy_terms), *_identity(service)]))
+def _identity_text(service: ServiceRecord) -> str:
+    return service.identity_text
 
 
-def _groups(service: Service) -> frozenset[str]:
+def _groups(service: ServiceRecord) -> frozenset[str]:
     """Special groups (knowledge.ranking.groups). National lines are curated and serve everyone their age limits
     allow (FRANK is tagged for families *and* for people who use drugs), so only their ages count."""
     low, high = _age_limits(service)
@@ -388,7 +347,7 @@ def _groups(service: Service) -> frozenset[str]:
     return service_groups(identity, low, high)
 
 
-def _has_way_to_contact(service: Service, contacts: Sequence[Contact]) -> bool:
+def _has_way_to_contact(service: ServiceRecord, contacts: Sequence[Contact]) -> bool:
     """A phone, text, web address or street address (an email alone is not enough at 2am)."""
     if any(c.kind in ("phone", "text", "web") for c in contacts):
         return True
@@ -399,7 +358,7 @@ def _has_way_to_contact(service: Service, contacts: Sequence[Contact]) -> bool:
 _GENERIC_SUBSTANCES = frozenset("alcohol drink drinking drinks drug drugs booze substance substances".split())
 
 
-def _names_substance(service: Service, substance: str | None) -> bool:
+def _names_substance(service: ServiceRecord, substance: str | None) -> bool:
     words = set(normalise_text(substance).split()) - _GENERIC_SUBSTANCES
     if not words:
         return False
@@ -410,7 +369,7 @@ def _names_substance(service: Service, substance: str | None) -> bool:
 _REFERRAL_ONLY = re.compile(r"\bby referral\b|\breferral only\b|\bmust be referred\b|\breferred by\b", re.I)
 
 
-def _by_referral_only(service: Service) -> bool:
+def _by_referral_only(service: ServiceRecord) -> bool:
     """The service takes people only when another service refers them (not someone writing at 2am)."""
     text = " ".join(filter(None, (service.description, service.eligibility_description, service.application_process)))
     return bool(_REFERRAL_ONLY.search(text))
@@ -430,12 +389,11 @@ _BANK_HOLIDAY_CLOSED = re.compile(r"closed?\b[^.;]*\bbank\s+holidays?|except\s+b
 _UNCERTAIN = re.compile(r"\bnot\b|unknown|unconfirmed|may\b|check", re.IGNORECASE)
 
 
-def _schedule_rows(service: Service) -> list[Schedule]:
-    rows: list[Schedule] = list(service.schedules)
-    return rows or [row for sal in service.service_at_locations for row in sal.schedules]
+def _schedule_rows(service: ServiceRecord) -> list:
+    return list(schedule_rows(service))
 
 
-def _bank_holiday_info(service: Service) -> str | None:
+def _bank_holiday_info(service: ServiceRecord) -> str | None:
     """What the schedule says about bank holidays: "closed", "open", or None when it says nothing certain
     ("Bank holiday hours not confirmed" is nothing certain)."""
     said = None
@@ -452,7 +410,7 @@ def _bank_holiday_info(service: Service) -> str | None:
     return said
 
 
-def _opening(service: Service, now: datetime) -> tuple[OpeningStatus, str | None]:
+def _opening(service: ServiceRecord, now: datetime) -> tuple[OpeningStatus, str | None]:
     """The opening status at ``now`` and, on a bank holiday the schedule is silent on, a note saying so.
 
     The hours engine's rules are not changed: the status is the one it gives when the rows are read as closing on
@@ -476,34 +434,14 @@ def _opening(service: Service, now: datetime) -> tuple[OpeningStatus, str | None
     return cautious, f"Usually open {usual}; today is a bank holiday, so it may be closed"
 
 
-def _place_names(service: Service) -> list[tuple[str, str]]:
+def _place_names(service: ServiceRecord) -> list[tuple[str, str]]:
     """(normalised name, what it is) for every place the service names: towns, counties, areas, districts."""
-    places: list[tuple[str, str]] = []
-    for area in service.service_areas:
-        places.append((normalise_text(area.name), "area"))
-    for sal in service.service_at_locations:
-        for address in sal.location.addresses:
-            places.append((normalise_text(address.city), "town"))
-            if address.state_province:
-                places.append((normalise_text(address.state_province), "county"))
-            district = postcode_district(address.postal_code)
-            if district:
-                places.append((district.lower(), "district"))
-    return places
+    return list(service.places)
 
 
-def _first_address(service: Service) -> tuple[str | None, str | None]:
+def _first_address(service: ServiceRecord) -> tuple[str | None, str | None]:
     """(one-line address, town) of the first physical address."""
-    for sal in service.service_at_locations:
-        if sal.location.location_type == "virtual":
-            continue
-        for address in sal.location.addresses:
-            parts = [address.address_1, address.address_2, address.city]
-            line = ", ".join(p.strip() for p in parts if p and p.strip())
-            if address.postal_code:
-                line = f"{line} {address.postal_code.strip()}"
-            return line, address.city
-    return None, None
+    return service.first_address
 
 
 def _age_reason(low: int | None, high: int | None) -> str | None:
@@ -526,7 +464,7 @@ def _time_reason(status: OpeningStatus) -> str | None:
 
 @dataclass
 class _Candidate:
-    service: Service
+    service: ServiceRecord
     fit: Fit
     status: OpeningStatus
     proximity: int = 0  # IN_PLACE, COVERS_AREA, ELSEWHERE_IN_AREA; 0: national
@@ -684,7 +622,7 @@ def _scope(area: Area, index: AreaIndex) -> _AreaScope:
 IN_PLACE, COVERS_AREA, ELSEWHERE_IN_AREA = 3, 2, 1
 
 
-def _locate(service: Service, scope: _AreaScope) -> tuple[int, str | None]:
+def _locate(service: ServiceRecord, scope: _AreaScope) -> tuple[int, str | None]:
     """How close a loaded local service is to the area (IN_PLACE, COVERS_AREA, ELSEWHERE_IN_AREA; 0 no match),
     and why, in words."""
     best = (0, None)
@@ -889,10 +827,15 @@ def find_services(
     person: Person = Person(),
     limit: int = 4,
     area_index: AreaIndex | None = None,
+    snapshot: DirectorySnapshot | None = None,
 ) -> SearchResult:
     """Search the directory; see the module docstring for the rules.
 
-    ``area_index`` lets a caller that already holds one skip rebuilding it (it tells which towns lie in a county).
+    ``snapshot`` (or one held by ``session``, see :func:`knowledge.search.snapshot.hold`) is the directory in
+    memory: the search then reads nothing from the database. Without one, the national lines and the area's
+    services are loaded for this search alone.
+    ``area_index`` lets a caller that already holds one skip rebuilding it (it tells which towns lie in a county);
+    a snapshot carries its own.
     An area of kind ``"unknown"`` (a place we could not resolve) has no local services. ``limit`` caps ``local``.
     """
     now = _require_aware(now)
@@ -917,7 +860,7 @@ def find_services(
     )
     wants_open = person.wants_open_now or need.code == OUT_OF_HOURS.code
 
-    def candidate(service: Service, fit_need: Need, proximity: int = 0, place: str | None = None) -> _Candidate:
+    def candidate(service: ServiceRecord, fit_need: Need, proximity: int = 0, place: str | None = None) -> _Candidate:
         status, note = _opening(service, now)
         c = _Candidate(service=service, fit=Fit.NONE, status=status, hours_note=note)
         c.fit, c.proximity, c.place_reason = c.fit_for(fit_need), proximity, place
@@ -927,13 +870,19 @@ def find_services(
         facts = c.facts(fit_need, groups, judged_age, None if young_writer else person.substance, now)
         c.scored = score(replace(facts, wants_open_now=wants_open))
 
-    national = [candidate(s, help_need) for s in _load_national(session) if _is_signpost(s)]
+    snapshot = snapshot or held_snapshot(session)
+    index = area_index or (snapshot.area_index if snapshot is not None else None)
+    scope = None
+    if area is not None and area.kind != "unknown":
+        scope = _scope(area, index or AreaIndex.build(session))
+    if snapshot is None:
+        snapshot = _snapshot_for_one_search(session, scope)
+    national = [candidate(s, help_need) for s in snapshot.national if _is_signpost(s)]
 
     # Local services in the area (and in places inside it, and services covering the areas containing it).
     local_all: list[_Candidate] = []
-    if area is not None and area.kind != "unknown":
-        scope = _scope(area, area_index or AreaIndex.build(session))
-        for service in _load_local(session, scope.names, set(scope.districts)):
+    if scope is not None:
+        for service in snapshot.local(scope.names, scope.districts):
             proximity, place = _locate(service, scope)
             if proximity and _is_signpost(service):
                 local_all.append(candidate(service, help_need, proximity, place))
@@ -1141,7 +1090,8 @@ def find_service_by_name(
     matches = []
     for service_id in ids:
         service = services[service_id]
-        c = _Candidate(service=service, fit=Fit.NONE, status=opening_status(_rules(service), now))
+        record = record_of(service)
+        c = _Candidate(service=record, fit=Fit.NONE, status=opening_status(_rules(record), now))
         matches.append(c.match(None))
     return matches
 
@@ -1162,6 +1112,7 @@ def services_by_id(session: Session, ids: Sequence[str], *, now: datetime) -> li
     for service_id in wanted:
         service = services.get(service_id)
         if service is not None:
-            c = _Candidate(service=service, fit=Fit.NONE, status=opening_status(_rules(service), now))
+            record = record_of(service)
+            c = _Candidate(service=record, fit=Fit.NONE, status=opening_status(_rules(record), now))
             matches.append(c.match(None))
     return matches

@@ -1,0 +1,392 @@
+"""The directory held in memory for search: plain immutable records, built once per directory version.
+
+Why: a search over 10,000 services used to load every candidate with its phones, schedules, areas, locations,
+addresses and taxonomy terms as ORM objects (hundreds for a town) and reload the same national lines every time,
+taking seconds. A :class:`DirectorySnapshot` is read once, in one consistent transaction, when the directory's
+fingerprint changes (an import, a sync); a search then filters and ranks records without touching the database.
+
+A record carries what search needs and what can be worked out once: the opening-hours rules (read with
+:func:`knowledge.hours.stored.rule_from_stored`, the one reading of a stored schedule), the text a service offers,
+its identity text, age limits, place names and first address. Records have the attribute names of the
+:class:`~knowledge.store.models.Service` model, so the search code reads one or the other the same way.
+
+A snapshot is never changed after it is built: a search that holds one sees one directory version throughout,
+however the directory changes meanwhile.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from datetime import date
+from typing import Iterable, Mapping, Sequence
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+
+from knowledge.hours.engine import HoursError, WeeklyHours
+from knowledge.hours.stored import rule_from_stored
+from knowledge.needs.catalogue import normalise_text
+from knowledge.places.areas import AreaIndex, directory_fingerprint, postcode_district
+from knowledge.ranking.offers import offered_text
+from knowledge.store.models import (
+    Attribute,
+    Location,
+    Phone,
+    Schedule,
+    Service,
+    ServiceAtLocation,
+)
+
+__all__ = ["ServiceRecord", "DirectorySnapshot", "record_of", "snapshot_fingerprint", "EAGER", "hold", "held_snapshot"]
+
+#: How the ORM loads a service with everything search reads (one query per relationship, not per service).
+EAGER = (
+    selectinload(Service.organization),
+    selectinload(Service.phones),
+    selectinload(Service.schedules),
+    selectinload(Service.service_areas),
+    selectinload(Service.attributes).selectinload(Attribute.taxonomy_term),
+    selectinload(Service.service_at_locations)
+    .selectinload(ServiceAtLocation.location)
+    .selectinload(Location.addresses),
+    selectinload(Service.service_at_locations).selectinload(ServiceAtLocation.schedules),
+)
+
+
+# --- Records ------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class NamedRecord:
+    """An organisation, taxonomy term or service area: search reads only its name."""
+
+    name: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class PhoneRecord:
+    number: str | None
+    type: str | None
+    extension: str | None
+    description: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ScheduleRecord:
+    opens_at: object
+    closes_at: object
+    byday: str | None
+    bymonthday: str | None
+    valid_from: date | None
+    valid_to: date | None
+    closes_on_bank_holidays: bool
+    freq: str | None
+    interval: int | None
+    dtstart: date | None
+    until: date | None
+    notes: str | None
+    description: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class AddressRecord:
+    address_1: str | None
+    address_2: str | None
+    city: str | None
+    state_province: str | None
+    postal_code: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class LocationRecord:
+    location_type: str | None
+    addresses: tuple[AddressRecord, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SiteRecord:
+    """A service at a location, with the location's own schedules."""
+
+    location: LocationRecord
+    schedules: tuple[ScheduleRecord, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceRecord:
+    """One active service as search sees it (attribute names as on the ``Service`` model), plus facts worked
+    out once: ``rules``, ``offers``, ``identity``, ``identity_text``, ``age_limits``, ``places``, ``first_address``."""
+
+    id: str
+    name: str
+    alternate_name: str | None
+    organization: NamedRecord | None
+    description: str | None
+    eligibility_description: str | None
+    application_process: str | None
+    status: str
+    is_national: bool
+    is_crisis_line: bool
+    minimum_age: int | None
+    maximum_age: int | None
+    url: str | None
+    email: str | None
+    source: str | None
+    assured_date: date | None
+    taxonomy_terms: tuple[NamedRecord, ...]
+    phones: tuple[PhoneRecord, ...]
+    schedules: tuple[ScheduleRecord, ...]
+    service_areas: tuple[NamedRecord, ...]
+    service_at_locations: tuple[SiteRecord, ...]
+    # Worked out once (see the class docstring).
+    rules: tuple[WeeklyHours, ...]
+    offers: str
+    identity: tuple[str, ...]
+    identity_text: str
+    age_limits: tuple[int | None, int | None]
+    #: (normalised name, what it is: "area", "town", "county" or "district") for every place the service names.
+    places: tuple[tuple[str, str], ...]
+    #: (one-line address, town) of the first physical address, or (None, None).
+    first_address: tuple[str | None, str | None]
+
+
+def _schedule(row: Schedule) -> ScheduleRecord:
+    return ScheduleRecord(
+        opens_at=row.opens_at, closes_at=row.closes_at, byday=row.byday, bymonthday=row.bymonthday,
+        valid_from=row.valid_from, valid_to=row.valid_to, closes_on_bank_holidays=bool(row.closes_on_bank_holidays),
+        freq=row.freq, interval=row.interval, dtstart=row.dtstart, until=row.until, notes=row.notes,
+        description=row.description,
+    )
+
+
+def schedule_rows(service) -> Sequence:
+    """The service's own schedule rows; its locations' rows stand in when it has none."""
+    rows = list(service.schedules)
+    return rows or [row for site in service.service_at_locations for row in site.schedules]
+
+
+def rules_of(rows: Iterable) -> tuple[WeeklyHours, ...]:
+    """Stored schedule rows as hours rules, read the one way (``rule_from_stored``: month days and ordinal days
+    included). A row with no times, or one the engine cannot follow, is left out: it must not hide the service."""
+    rules = []
+    for row in rows:
+        if row.opens_at is None or row.closes_at is None:
+            continue
+        try:
+            rules.append(rule_from_stored(row))
+        except HoursError:
+            continue
+    return tuple(rules)
+
+
+_ADULTS_ONLY = re.compile(
+    r"\b(?:(18|16|21|25)\s*\+|(?:aged|age|ages)\s*(18|16|21|25)\s*(?:and|or)\s*(?:over|above|older)"
+    r"|over\s*(18|16|21|25)s?\b|adults?\s+only)"
+)
+_UNDER = re.compile(r"\bunder\s*(1[0-9]|2[0-5])s?\b")
+
+
+def age_limits(minimum: int | None, maximum: int | None, eligibility: str | None) -> tuple[int | None, int | None]:
+    """HSDS minimum/maximum age, or (when both are empty) limits plainly written in the eligibility text."""
+    if minimum is not None or maximum is not None:
+        return minimum, maximum
+    text = (eligibility or "").lower()
+    if not text:
+        return None, None
+    adults = _ADULTS_ONLY.search(text)
+    if adults:
+        number = next((g for g in adults.groups() if g), "18")
+        return int(number), None
+    under = _UNDER.search(text)
+    if under:
+        return None, int(under.group(1)) - 1
+    return None, None
+
+
+def _places(areas: Sequence[NamedRecord], sites: Sequence[SiteRecord]) -> tuple[tuple[str, str], ...]:
+    places: list[tuple[str, str]] = [(normalise_text(area.name), "area") for area in areas]
+    for site in sites:
+        for address in site.location.addresses:
+            places.append((normalise_text(address.city), "town"))
+            if address.state_province:
+                places.append((normalise_text(address.state_province), "county"))
+            district = postcode_district(address.postal_code)
+            if district:
+                places.append((district.lower(), "district"))
+    return tuple(places)
+
+
+def _first_address(sites: Sequence[SiteRecord]) -> tuple[str | None, str | None]:
+    for site in sites:
+        if site.location.location_type == "virtual":
+            continue
+        for address in site.location.addresses:
+            parts = [address.address_1, address.address_2, address.city]
+            line = ", ".join(p.strip() for p in parts if p and p.strip())
+            if address.postal_code:
+                line = f"{line} {address.postal_code.strip()}"
+            return line, address.city
+    return None, None
+
+
+def record_of(service: Service) -> ServiceRecord:
+    """The record for one loaded ``Service`` (load it with :data:`EAGER` options to avoid a query per field)."""
+    organisation = NamedRecord(service.organization.name) if service.organization else None
+    terms = tuple(NamedRecord(term.name) for term in service.taxonomy_terms)
+    sites = tuple(
+        SiteRecord(
+            location=LocationRecord(
+                location_type=sal.location.location_type,
+                addresses=tuple(
+                    AddressRecord(a.address_1, a.address_2, a.city, a.state_province, a.postal_code)
+                    for a in sal.location.addresses
+                ),
+            ),
+            schedules=tuple(_schedule(row) for row in sal.schedules),
+        )
+        for sal in service.service_at_locations
+    )
+    schedules = tuple(_schedule(row) for row in service.schedules)
+    areas = tuple(NamedRecord(area.name) for area in service.service_areas)
+    identity = tuple(
+        text for text in (service.name, service.alternate_name, organisation.name if organisation else None,
+                          service.eligibility_description) if text
+    )
+    return ServiceRecord(
+        id=service.id, name=service.name, alternate_name=service.alternate_name, organization=organisation,
+        description=service.description, eligibility_description=service.eligibility_description,
+        application_process=service.application_process, status=service.status,
+        is_national=bool(service.is_national), is_crisis_line=bool(service.is_crisis_line),
+        minimum_age=service.minimum_age, maximum_age=service.maximum_age, url=service.url, email=service.email,
+        source=service.source, assured_date=service.assured_date, taxonomy_terms=terms,
+        phones=tuple(PhoneRecord(p.number, p.type, p.extension, p.description) for p in service.phones),
+        schedules=schedules, service_areas=areas, service_at_locations=sites,
+        rules=rules_of(schedules or [row for site in sites for row in site.schedules]),
+        offers=offered_text(service.description),
+        identity=identity,
+        identity_text=normalise_text(" ; ".join([*(t.name for t in terms), *identity])),
+        age_limits=age_limits(service.minimum_age, service.maximum_age, service.eligibility_description),
+        places=_places(areas, sites),
+        first_address=_first_address(sites),
+    )
+
+
+def records_of(services: Iterable[Service]) -> list[ServiceRecord]:
+    return [record_of(service) for service in services]
+
+
+# --- The snapshot ---------------------------------------------------------------------------------------------
+
+
+def snapshot_fingerprint(session: Session) -> str:
+    """The area index's fingerprint plus what it does not see: services' status, phones, schedules and taxonomy
+    links. A few aggregate queries, checked at most once a second by the action server."""
+    from knowledge.store.models import Attribute as _Attribute  # the link table
+
+    children = session.execute(
+        select(
+            select(func.count(Phone.id), ).scalar_subquery(),
+            select(func.max(Phone.number)).scalar_subquery(),
+            select(func.count(Schedule.id)).scalar_subquery(),
+            select(func.count(_Attribute.id)).scalar_subquery(),
+            select(func.count(Service.id)).where(Service.status == "active").scalar_subquery(),
+        )
+    ).one()
+    raw = f"{directory_fingerprint(session)}|{tuple(children)!r}"
+    return hashlib.sha1(raw.encode("utf-8")).hexdigest()[:16]
+
+
+def _compact_postcode(postal_code: str | None) -> str:
+    return (postal_code or "").replace(" ", "").upper()
+
+
+@dataclass(frozen=True)
+class DirectorySnapshot:
+    """Every active service as a record, the national lines in name order, and an index from normalised place
+    name (address town or county, service-area name) and postcode district to the local services there."""
+
+    version: str
+    services: Mapping[str, ServiceRecord]
+    national: tuple[ServiceRecord, ...]
+    by_place: Mapping[str, tuple[str, ...]]
+    by_district: Mapping[str, tuple[str, ...]]
+    #: The area index read in the same transaction (None for a snapshot of a few services, see ``of``).
+    area_index: AreaIndex | None = None
+
+    @classmethod
+    def of(cls, records: Iterable[ServiceRecord], version: str = "",
+           area_index: AreaIndex | None = None) -> "DirectorySnapshot":
+        """A snapshot of these records (active ones only)."""
+        active = sorted((r for r in records if r.status == "active"), key=lambda r: (r.name, r.id))
+        by_place: dict[str, dict[str, None]] = {}
+        by_district: dict[str, dict[str, None]] = {}
+        for record in active:
+            if record.is_national:
+                continue
+            for area in record.service_areas:
+                by_place.setdefault(normalise_text(area.name), {})[record.id] = None
+            for site in record.service_at_locations:
+                for address in site.location.addresses:
+                    for name in (address.city, address.state_province):
+                        if name:
+                            by_place.setdefault(normalise_text(name), {})[record.id] = None
+                    compact = _compact_postcode(address.postal_code)
+                    if len(compact) > 3:
+                        by_district.setdefault(compact[:-3], {})[record.id] = None
+        return cls(
+            version=version,
+            services={record.id: record for record in active},
+            national=tuple(r for r in active if r.is_national),
+            by_place={key: tuple(ids) for key, ids in by_place.items() if key},
+            by_district={key: tuple(ids) for key, ids in by_district.items()},
+            area_index=area_index,
+        )
+
+    @classmethod
+    def build(cls, session: Session) -> "DirectorySnapshot":
+        """Read the whole directory as one version of it, with its fingerprint and area index.
+
+        On PostgreSQL the reads run in a REPEATABLE READ transaction of their own (READ COMMITTED, the default,
+        would let an import that commits half way through the reads show through). A SQLite transaction always
+        reads one version, so there the reads run in ``session`` itself.
+        """
+        bind = session.get_bind()
+        if bind.dialect.name != "postgresql":
+            return cls._read(session)
+        with bind.connect() as connection:
+            connection = connection.execution_options(isolation_level="REPEATABLE READ")
+            with Session(bind=connection, future=True) as own, own.begin():
+                return cls._read(own)
+
+    @classmethod
+    def _read(cls, session: Session) -> "DirectorySnapshot":
+        version = snapshot_fingerprint(session)
+        index = AreaIndex.build(session)
+        services = session.execute(select(Service).where(Service.status == "active").options(*EAGER)).scalars()
+        return cls.of(records_of(services.unique()), version=version, area_index=index)
+
+    def is_current(self, session: Session) -> bool:
+        return snapshot_fingerprint(session) == self.version
+
+    def local(self, names: Iterable[str], districts: Iterable[str]) -> list[ServiceRecord]:
+        """Active local services that name one of ``names`` (normalised) or lie in one of ``districts`` (upper
+        case), in name order."""
+        ids: set[str] = set()
+        for name in names:
+            ids.update(self.by_place.get(name, ()))
+        for district in districts:
+            ids.update(self.by_district.get(district.upper(), ()))
+        return sorted((self.services[i] for i in ids), key=lambda r: (r.name, r.id))
+
+
+#: Where a unit of work keeps the snapshot it was given, so every search in it reads the same directory version.
+SESSION_KEY = "signpost.directory_snapshot"
+
+
+def hold(session: Session, snapshot: DirectorySnapshot) -> None:
+    """Let searches in ``session`` use ``snapshot`` (the action server's directory module does this per turn)."""
+    session.info[SESSION_KEY] = snapshot
+
+
+def held_snapshot(session: Session) -> DirectorySnapshot | None:
+    return session.info.get(SESSION_KEY)

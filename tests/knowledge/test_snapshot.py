@@ -1,0 +1,219 @@
+"""The directory in memory (knowledge/search/snapshot.py): the same answers as from the database, hours read the one
+way, one directory version per snapshot, rebuilt by the action server when the directory changes.
+
+Local services are fictional (Testshire, Ofcom drama numbers, postcode area XX).
+"""
+from __future__ import annotations
+
+import datetime as dt
+from datetime import datetime, time
+
+import pytest
+import yaml
+from sqlalchemy import event
+
+from knowledge.bundled.loader import load_bundled
+from knowledge.formats.importer import import_hsds
+from knowledge.hours.engine import LONDON
+from knowledge.needs.catalogue import ALCOHOL, FAMILY, GENERAL, YOUNG_PEOPLE, need_by_code
+from knowledge.places.areas import AreaIndex
+from knowledge.search.finder import Person, find_services
+from knowledge.search.snapshot import DirectorySnapshot, hold
+from knowledge.store.db import create_schema, make_engine, session_factory, session_scope
+from knowledge.store.models import Schedule
+from tests.knowledge.test_search import ALWAYS, SUNDAY_2AM, TUESDAY_11AM, WEEKDAYS, add_service
+from tests.relevance.county import build
+
+#: Tuesday 1 December 2026 is the first day of the month and its first Tuesday; the 8th is neither.
+FIRST_TUESDAY = datetime(2026, 12, 1, 11, 0, tzinfo=LONDON)
+SECOND_TUESDAY = datetime(2026, 12, 8, 11, 0, tzinfo=LONDON)
+
+
+@pytest.fixture
+def monthly(db_session):
+    """Two Alderton clinics open only once a month: on the 1st (``bymonthday``) and on the first Tuesday."""
+    load_bundled(db_session, include_seeds=False)
+    for name, row in (
+        ("Alderton Month-Day Clinic", Schedule(freq="MONTHLY", bymonthday="1", opens_at=time(10), closes_at=time(16))),
+        ("Alderton First-Tuesday Clinic", Schedule(freq="MONTHLY", byday="1TU", opens_at=time(10), closes_at=time(16))),
+    ):
+        service = add_service(db_session, name, description="Alcohol clinic.", taxonomy=["Alcohol"], city="Alderton",
+                              postcode="XX1 1AA")
+        service.schedules.append(row)
+    db_session.commit()
+    return db_session
+
+
+def _status(result, name):
+    return next(m.status for m in result.local if m.name == name)
+
+
+@pytest.mark.parametrize("with_snapshot", [False, True])
+def test_search_honours_month_days_and_ordinal_weekdays(monthly, with_snapshot):
+    index = AreaIndex.build(monthly, places=[])
+    snapshot = DirectorySnapshot.build(monthly) if with_snapshot else None
+    area = index.resolve("Alderton")
+    first = find_services(monthly, need=ALCOHOL, area=area, now=FIRST_TUESDAY, area_index=index, snapshot=snapshot)
+    later = find_services(monthly, need=ALCOHOL, area=area, now=SECOND_TUESDAY, area_index=index, snapshot=snapshot)
+    for name in ("Alderton Month-Day Clinic", "Alderton First-Tuesday Clinic"):
+        assert _status(first, name).open_now, name
+        assert not _status(later, name).open_now, name
+        assert _status(later, name).next_opens_at.date() == dt.date(2027, 1, 1 if "Day" in name else 5), name
+
+
+@pytest.fixture
+def testshire(db_session):
+    load_bundled(db_session, include_seeds=False)
+    s = db_session
+    add_service(s, "Alderton Alcohol Service", description="Help to stop or cut down drinking.",
+                taxonomy=["Alcohol"], city="Alderton", postcode="XX1 1AA", hours=WEEKDAYS)
+    add_service(s, "Testshire Recovery", description="Substance misuse recovery for adults across the county.",
+                areas=["Testshire"], hours=WEEKDAYS, minimum_age=18)
+    add_service(s, "Brockley Night Line", description="Alcohol help line.", taxonomy=["Alcohol"], city="Brockley",
+                postcode="XX2 3BB", hours=ALWAYS)
+    add_service(s, "Old Alderton Clinic", description="Alcohol clinic.", taxonomy=["Alcohol"], city="Alderton",
+                postcode="XX1 5DD", hours=ALWAYS, status="defunct")
+    s.commit()
+    return s
+
+
+def test_the_snapshot_indexes_active_local_services_by_place_and_district(testshire):
+    snapshot = DirectorySnapshot.build(testshire)
+    names = lambda records: [r.name for r in records]  # noqa: E731
+    assert names(snapshot.local({"alderton"}, set())) == ["Alderton Alcohol Service"]  # the defunct one is not there
+    assert names(snapshot.local({"testshire"}, set())) == [
+        "Alderton Alcohol Service", "Brockley Night Line", "Testshire Recovery"]
+    assert names(snapshot.local(set(), {"XX2"})) == ["Brockley Night Line"]
+    assert names(snapshot.local(set(), {"XX3"})) == []
+    assert snapshot.national and all(r.is_national for r in snapshot.national)
+    assert names(snapshot.national) == sorted(names(snapshot.national))
+    assert snapshot.area_index is not None and snapshot.area_index.resolve("Brockley") is not None
+
+
+@pytest.mark.parametrize("need, where, now, person", [
+    (ALCOHOL, "Alderton", TUESDAY_11AM, Person()),
+    (ALCOHOL, "Testshire", SUNDAY_2AM, Person(age=16)),
+    (FAMILY, "XX2 3BB", SUNDAY_2AM, Person(for_whom="someone_else", relationship="son")),
+    (GENERAL, None, TUESDAY_11AM, Person()),
+    (YOUNG_PEOPLE, "Brockley", SUNDAY_2AM, Person(age=15)),
+])
+def test_a_search_held_in_memory_answers_as_one_from_the_database(testshire, need, where, now, person):
+    index = AreaIndex.build(testshire, places=[])
+    area = index.resolve(where) if where else None
+    from_database = find_services(testshire, need=need, area=area, now=now, person=person, area_index=index)
+    snapshot = DirectorySnapshot.build(testshire)
+    in_memory = find_services(testshire, need=need, area=area, now=now, person=person, area_index=index,
+                              snapshot=snapshot)
+    assert in_memory == from_database
+
+
+def test_every_relevance_case_is_answered_the_same_from_memory(tmp_path):
+    """The fictional county of tests/relevance, every case: the snapshot changes nothing in the answers."""
+    from bench.relevance import CASES, person_for
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'county.db'}")
+    create_schema(engine)
+    with session_scope(engine) as session:
+        load_bundled(session, include_seeds=False)
+        assert not import_hsds(session, build(), today=dt.date(2026, 11, 20)).rejected
+    try:
+        with session_scope(engine) as session:
+            snapshot = DirectorySnapshot.build(session)
+            for case in yaml.safe_load(CASES.read_text(encoding="utf-8")):
+                now = dt.datetime.fromisoformat(str(case["now"])).replace(tzinfo=LONDON)
+                area = snapshot.area_index.resolve(case["area"]) if case.get("area") else None
+                ask = dict(need=need_by_code(case["need"]), area=area, now=now, person=person_for(case),
+                           area_index=snapshot.area_index)
+                assert find_services(session, **ask, snapshot=snapshot) == find_services(session, **ask), case["id"]
+    finally:
+        engine.dispose()
+
+
+def test_a_search_reads_nothing_from_the_database_when_the_session_holds_a_snapshot(testshire):
+    snapshot = DirectorySnapshot.build(testshire)
+    hold(testshire, snapshot)
+    area = snapshot.area_index.resolve("Alderton")
+    statements = []
+    engine = testshire.get_bind()
+
+    def record(_connection, _cursor, statement, *_args):
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        result = find_services(testshire, need=ALCOHOL, area=area, now=TUESDAY_11AM)
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    assert statements == []
+    assert result.local[0].name == "Alderton Alcohol Service"
+
+
+def test_a_change_committed_while_the_snapshot_is_read_is_not_half_in_it(engine):
+    """A snapshot is one version: a service committed after its reads began is absent from it, and its version
+    is the one before the change (so the next fingerprint check rebuilds it)."""
+    with session_scope(engine) as session:
+        load_bundled(session, include_seeds=False)
+        add_service(session, "Alderton Alcohol Service", taxonomy=["Alcohol"], city="Alderton", postcode="XX1 1AA",
+                    hours=WEEKDAYS)
+    committed = []
+
+    def commit_a_change(*_args):
+        if not committed:  # after the first read of the build: a sync commits a new service in Alderton
+            committed.append(True)
+            with session_scope(engine) as other:
+                add_service(other, "Alderton Late Addition", taxonomy=["Alcohol"], city="Alderton",
+                            postcode="XX1 2AA", hours=WEEKDAYS)
+
+    reader = session_factory(engine)()
+    try:
+        reader.execute(Schedule.__table__.select().limit(1)).all()  # the reader's transaction has begun
+        event.listen(engine, "after_cursor_execute", commit_a_change)
+        try:
+            snapshot = DirectorySnapshot.build(reader)
+        finally:
+            event.remove(engine, "after_cursor_execute", commit_a_change)
+        assert committed
+        assert [r.name for r in snapshot.local({"alderton"}, set())] == ["Alderton Alcohol Service"]
+    finally:
+        reader.rollback()
+        reader.close()
+    with session_scope(engine) as session:
+        assert not snapshot.is_current(session)
+        fresh = DirectorySnapshot.build(session)
+        assert [r.name for r in fresh.local({"alderton"}, set())] == [
+            "Alderton Alcohol Service", "Alderton Late Addition"]
+        assert fresh.is_current(session)
+
+
+def test_the_action_server_keeps_one_snapshot_per_turn_and_rebuilds_it_after_a_change(tmp_path, monkeypatch):
+    from actions import directory
+
+    url = f"sqlite:///{tmp_path / 'directory.db'}"
+    engine = make_engine(url)
+    create_schema(engine)
+    with session_scope(engine) as session:
+        load_bundled(session, include_seeds=False)
+    monkeypatch.setenv("SIGNPOST_DATABASE_URL", url)
+    monkeypatch.setattr(directory, "RECHECK_SECONDS", 0.0)
+    directory.reset()
+    try:
+        with directory.directory_session() as turn:
+            first = directory.snapshot(turn)
+            with session_scope(engine) as other:  # a sync adds a service in the middle of the turn
+                add_service(other, "Dunmere Alcohol Team", taxonomy=["Alcohol"], city="Dunmere",
+                            postcode="XX7 1AA", hours=WEEKDAYS, county="Dunshire")
+            assert directory.snapshot(turn) is first  # the turn keeps the version it started with
+            assert directory.area_index(turn) is first.area_index
+            assert first.area_index.get("Dunmere") is None
+        with directory.directory_session() as turn:
+            second = directory.snapshot(turn)
+            area = directory.area_index(turn).resolve("Dunmere")
+            result = find_services(turn, need=ALCOHOL, area=area, now=TUESDAY_11AM)  # uses the turn's snapshot
+        assert second is not first and directory.index_builds() == 2
+        assert [m.name for m in result.local] == ["Dunmere Alcohol Team"]
+        with directory.directory_session() as turn:
+            assert directory.snapshot(turn) is second  # unchanged: no rebuild
+        assert directory.index_builds() == 2
+    finally:
+        directory.reset()
+        engine.dispose()

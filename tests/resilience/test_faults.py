@@ -171,7 +171,7 @@ class Faults:
             cwd=settings.PROJECT_ROOT, env={**self.env, **env},
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )
-        self._wait(lambda: self.health()["parts"].get("actions") == "up", 60, "the action server did not start",
+        self._wait(lambda: self.health()["parts"].get("actions") == "up", 180, "the action server did not start",
                    process=self.actions)
 
     def start_hung_actions(self) -> None:

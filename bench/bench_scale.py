@@ -8,7 +8,7 @@ feeds through the real importer. Each copy gets its own ids, a fictional town, c
 hours. Nothing is mocked: the searches are ``find_services`` as the action server calls it (a new unit of work
 per search, the cached area index), on SQLite and, with ``--url``, PostgreSQL.
 
-    .venv/bin/python bench/bench_scale.py [--services 10000] [--runs 5] [--url postgresql://...]
+    .venv/bin/python bench/bench_scale.py [--services 10000] [--runs 5] [--url postgresql://...] [--import-only]
 
 Prints the revision, import time and peak RSS, and search p50/p95/max per kind of area and overall.
 """
@@ -36,8 +36,7 @@ from knowledge.bundled.loader import load_bundled  # noqa: E402
 from knowledge.formats.importer import import_hsds  # noqa: E402
 from knowledge.hours.engine import LONDON  # noqa: E402
 from knowledge.needs.catalogue import ALCOHOL, DRUGS, FAMILY, GENERAL, YOUNG_PEOPLE  # noqa: E402
-from knowledge.places.areas import AreaIndex, directory_fingerprint  # noqa: E402
-from knowledge.search.finder import Person, find_services  # noqa: E402
+from knowledge.places.areas import AreaIndex  # noqa: E402
 from knowledge.store.db import create_schema, drop_schema, make_engine, session_scope  # noqa: E402
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -131,11 +130,36 @@ def percentile(samples: list, fraction: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
 
 
+def current_rss_mib() -> float:
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * resource.getpagesize() / 2**20
+
+
+def deep_size(root) -> int:
+    """Bytes held by ``root`` and everything it refers to, not counting classes, functions and modules (shared
+    with the rest of the program) or objects that live in a module (interned names, the bundled gazetteer's)."""
+    import gc
+    import types
+
+    shared = (type, types.ModuleType, types.FunctionType, types.BuiltinFunctionType)
+    seen: set[int] = set()
+    total = 0
+    stack = [root]
+    while stack:
+        obj = stack.pop()
+        if id(obj) in seen or isinstance(obj, shared):
+            continue
+        seen.add(id(obj))
+        total += sys.getsizeof(obj)
+        stack.extend(gc.get_referents(obj))
+    return total
+
+
 def peak_rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def run(url: str, count: int, runs: int) -> dict:
+def run(url: str, count: int, runs: int, import_only: bool = False) -> dict:
     engine = make_engine(url)
     drop_schema(engine)
     create_schema(engine)
@@ -144,7 +168,7 @@ def run(url: str, count: int, runs: int) -> dict:
     per_kind = count // len(kinds)
     feeds = {kind: generate(kind, template, per_kind, i * per_kind, rng) for i, (kind, template) in enumerate(kinds.items())}
     rss_before = peak_rss_mib()
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     created = rejected = 0
     with session_scope(engine) as session:
         load_bundled(session, include_seeds=False)
@@ -154,21 +178,43 @@ def run(url: str, count: int, runs: int) -> dict:
         created += len(report.created)
         rejected += len(report.rejected)
     import_seconds = time.perf_counter() - started
+    import_cpu_seconds = time.process_time() - cpu_started
     del feeds
     print(f"database: {engine.dialect.name}; imported {created} services ({rejected} rejected) from 4 feeds in "
-          f"{import_seconds:.1f} s; peak RSS {peak_rss_mib():.0f} MiB (before import {rss_before:.0f} MiB)")
+          f"{import_seconds:.1f} s ({import_cpu_seconds:.1f} s of this process's CPU time); peak RSS {peak_rss_mib():.0f} MiB (before import {rss_before:.0f} MiB)")
+    imported = {"database": engine.dialect.name, "services": created, "rejected": rejected,
+                "import_seconds": round(import_seconds, 2), "import_cpu_seconds": round(import_cpu_seconds, 2),
+                "peak_rss_mib": round(peak_rss_mib())}
+    if import_only:
+        engine.dispose()
+        return imported
+    # Imported here so that the generator and the import timing (also used by tests) do not depend on search.
+    from knowledge.search.finder import Person, find_services
+    from knowledge.search.snapshot import DirectorySnapshot, hold, snapshot_fingerprint
 
     with session_scope(engine) as session:
         build_started = time.perf_counter()
         index = AreaIndex.build(session)
         build_ms = (time.perf_counter() - build_started) * 1000
+    rss_before_snapshot = current_rss_mib()
+    with session_scope(engine) as session:
+        snapshot_started = time.perf_counter()
+        snapshot = DirectorySnapshot.build(session)
+        snapshot_ms = (time.perf_counter() - snapshot_started) * 1000
         fingerprints = []
         for _ in range(20):
             t = time.perf_counter()
-            directory_fingerprint(session)
+            snapshot_fingerprint(session)
             fingerprints.append((time.perf_counter() - t) * 1000)
-    print(f"area index: {len(index.names())} names, built once in {build_ms:.0f} ms; directory fingerprint check "
-          f"(at most once a second per action server) p50 {statistics.median(fingerprints):.2f} ms")
+    records_mib = deep_size(dict(snapshot.services)) / 2**20
+    snapshot_mib = deep_size(snapshot) / 2**20
+    rss_growth = current_rss_mib() - rss_before_snapshot
+    index = snapshot.area_index
+    print(f"area index: {len(index.names())} names, built alone in {build_ms:.0f} ms; directory snapshot "
+          f"({len(snapshot.services)} active services, with its area index) built once per directory version in "
+          f"{snapshot_ms:.0f} ms, {snapshot_mib:.1f} MiB ({records_mib:.1f} MiB of service records; process RSS "
+          f"grew {rss_growth:.0f} MiB); fingerprint check (at most once a second per action server) p50 "
+          f"{statistics.median(fingerprints):.2f} ms")
 
     sunday_2am = datetime(2026, 11, 29, 2, 0, tzinfo=LONDON)
     tuesday_11am = datetime(2026, 12, 1, 11, 0, tzinfo=LONDON)
@@ -185,7 +231,8 @@ def run(url: str, count: int, runs: int) -> dict:
                 for attempt in range(runs + 1):
                     t = time.perf_counter()
                     with session_scope(engine) as session:
-                        result = find_services(session, need=need, area=area, now=when, person=person, area_index=index)
+                        hold(session, snapshot)  # as actions/directory.py does once per turn
+                        result = find_services(session, need=need, area=area, now=when, person=person)
                     elapsed = (time.perf_counter() - t) * 1000
                     if attempt:  # the first of each is a warm-up
                         by_area[area_kind].append(elapsed)
@@ -198,9 +245,10 @@ def run(url: str, count: int, runs: int) -> dict:
           f"p50 {statistics.median(every):.1f} ms, p95 {percentile(every, 0.95):.1f} ms, max {max(every):.1f} ms")
     engine.dispose()
     return {
-        "database": engine.dialect.name, "services": created, "rejected": rejected,
-        "import_seconds": round(import_seconds, 2), "peak_rss_mib": round(peak_rss_mib()),
+        **imported,
         "area_index_build_ms": round(build_ms, 1), "fingerprint_ms": round(statistics.median(fingerprints), 2),
+        "snapshot_build_ms": round(snapshot_ms, 1), "snapshot_mib": round(snapshot_mib, 1),
+        "snapshot_records_mib": round(records_mib, 1), "snapshot_rss_growth_mib": round(rss_growth),
         "search_p50_ms": round(statistics.median(every), 2), "search_p95_ms": round(percentile(every, 0.95), 2),
         "search_max_ms": round(max(every), 2),
         "by_area": {k: {"p50": round(statistics.median(v), 2), "p95": round(percentile(v, 0.95), 2)}
@@ -214,6 +262,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5, help="searches per need x area x time (after one warm-up)")
     parser.add_argument("--url", default=None,
                         help="a PostgreSQL server URL: the run uses a schema of its own there and drops it")
+    parser.add_argument("--import-only", action="store_true", help="time the import only, no searches")
     parser.add_argument("--json", default=None)
     args = parser.parse_args()
     print_header("Directory at scale: import and search", sys.argv)
@@ -223,14 +272,14 @@ def main() -> None:
         with admin.begin() as connection:
             connection.execute(text(f'CREATE SCHEMA "{schema}"'))
         try:
-            results = run(f"{args.url}?options=-csearch_path%3D{schema}", args.services, args.runs)
+            results = run(f"{args.url}?options=-csearch_path%3D{schema}", args.services, args.runs, args.import_only)
         finally:
             with admin.begin() as connection:
                 connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
             admin.dispose()
     else:
         with tempfile.TemporaryDirectory() as tmp:
-            results = run(f"sqlite:///{Path(tmp) / 'scale.db'}", args.services, args.runs)
+            results = run(f"sqlite:///{Path(tmp) / 'scale.db'}", args.services, args.runs, args.import_only)
     write_json(args.json, results)
 
 

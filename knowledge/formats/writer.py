@@ -3,11 +3,17 @@
 A service already in the database is replaced with its children (the feed is the truth for it); organisations,
 locations, taxonomies and terms are merged by their stored id. The caller runs this inside a SAVEPOINT, so a
 failure leaves nothing of the record behind.
+
+Speed (bench/bench_scale.py): a record's rows are written in one flush at the end (the caller's), not one before
+every look-up. Autoflush is off while a record is written, so a row this record has added but not yet flushed is
+found through :class:`_Rows` (the session's ``get`` only sees flushed rows). The only flushes left inside a record
+are where rows are deleted and rows with the same ids may come back (a service's or a location's children).
 """
 from __future__ import annotations
 
-from typing import Any, List
+from typing import Any, Dict, List, Optional, Tuple
 
+from sqlalchemy import inspect
 from sqlalchemy.orm import Session
 
 from knowledge.formats.fields import Json, RecordError
@@ -28,11 +34,46 @@ from knowledge.store.models import (
 )
 
 
+class _Rows:
+    """Rows by id for one record: those it added (not flushed yet) first, then the session's (no autoflush)."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.added: Dict[Tuple[type, str], Any] = {}
+
+    def get(self, model: type, row_id: str) -> Optional[Any]:
+        return self.pending(model, row_id) or self.session.get(model, row_id)
+
+    def pending(self, model: type, row_id: Optional[str]) -> Optional[Any]:
+        """The row with this id that this record added and that is not flushed yet, if any."""
+        row = self.added.get((model, row_id))
+        return row if row is not None and inspect(row).pending else None
+
+    def add(self, row: Any) -> Any:
+        self.session.add(row)
+        self.added[(type(row), row.id)] = row
+        return row
+
+    def upsert(self, model: type, values: Json) -> Any:
+        row = self.get(model, values["id"])
+        if row is None:
+            return self.add(model(**values))
+        for key, value in values.items():
+            setattr(row, key, value)
+        return row
+
+
 def write_service(session: Session, parsed: Json, warnings: List[str]) -> bool:
     """Write one parsed record. Returns True if the service existed (an update)."""
+    with session.no_autoflush:
+        return _write_service(_Rows(session), parsed, warnings)
+
+
+def _write_service(rows: _Rows, parsed: Json, warnings: List[str]) -> bool:
+    session = rows.session
     values = parsed["service"]
-    service = session.get(Service, values["id"])
-    replaced_older = service is None and _replace_unscoped(session, parsed, warnings)
+    service = rows.get(Service, values["id"])
+    replaced_older = service is None and _replace_unscoped(rows, parsed, warnings)
     existed = service is not None or replaced_older
     if service is not None:
         # Flush the deletes first so children re-imported with the same ids are inserted cleanly.
@@ -41,15 +82,14 @@ def write_service(session: Session, parsed: Json, warnings: List[str]) -> bool:
             children.clear()
         session.flush()
     else:
-        service = Service(id=values["id"])
-        session.add(service)
+        service = rows.add(Service(id=values["id"]))
     for key, value in values.items():
         setattr(service, key, value)
-    return _write_children(session, service, parsed, warnings, existed)
+    return _write_children(rows, service, parsed, warnings, existed)
 
 
-def _write_children(session: Session, service: Service, parsed: Json, warnings: List[str], existed: bool) -> bool:
-    _link_organization(session, service, parsed["organization"], warnings)
+def _write_children(rows: _Rows, service: Service, parsed: Json, warnings: List[str], existed: bool) -> bool:
+    _link_organization(rows, service, parsed["organization"], warnings)
     for position, phone in enumerate(parsed["phones"]):
         service.phones.append(_new(Phone, phone, position=position))
     for schedule in parsed["schedules"]:
@@ -60,47 +100,46 @@ def _write_children(session: Session, service: Service, parsed: Json, warnings: 
         service.languages.append(_new(Language, language))
     for option in parsed.get("cost_options", ()):
         service.cost_options.append(_new(CostOption, option))
-    _write_locations(session, service, parsed)
-    _write_attributes(session, service, parsed["attributes"], warnings)
+    _write_locations(rows, service, parsed)
+    _write_attributes(rows, service, parsed["attributes"], warnings)
     return existed
 
 
-def _replace_unscoped(session: Session, parsed: Json, warnings: List[str]) -> bool:
+def _replace_unscoped(rows: _Rows, parsed: Json, warnings: List[str]) -> bool:
     """A directory imported before ids were kept per feed stored this record under its bare id: the same record
     from the same source replaces it (its children go with it), so re-importing after an upgrade updates rather
     than duplicates. Returns True if an older copy was replaced."""
     values = parsed["service"]
     if not values.get("id_scope") or parsed.get("original_id") == values["id"]:
         return False
-    older = session.get(Service, parsed["original_id"])
+    older = rows.get(Service, parsed["original_id"])
     if older is None or older.id_scope is not None or older.source != values["source"]:
         return False
-    session.delete(older)
-    session.flush()
+    rows.session.delete(older)
+    rows.session.flush()
     warnings.append("replaced the copy stored before ids were kept per feed (same id and source)")
     return True
 
 
-def _link_organization(session: Session, service: Service, organization: Any, warnings: List[str]) -> None:
+def _link_organization(rows: _Rows, service: Service, organization: Any, warnings: List[str]) -> None:
     if organization is None:
         service.organization = None
     elif organization.get("reference_only"):
-        existing = session.get(Organization, organization["id"])
+        existing = rows.get(Organization, organization["id"])
         if existing is None:
             warnings.append(f"organization {organization['id']!r} is not in the directory; link left out")
         service.organization = existing
     else:
-        service.organization = _upsert(session, Organization, organization)
+        service.organization = rows.upsert(Organization, organization)
 
 
-def _write_locations(session: Session, service: Service, parsed: Json) -> None:
+def _write_locations(rows: _Rows, service: Service, parsed: Json) -> None:
     position = len(parsed["phones"])
     for item in parsed["sals"]:
-        location = _upsert(session, Location, item["location"])
+        location = rows.upsert(Location, item["location"])
         if service.organization is not None and location.organization_id is None:
             location.organization = service.organization
-        location.addresses.clear()
-        session.flush()
+        _clear_addresses(rows.session, location)
         for address in item["addresses"]:
             location.addresses.append(_new(Address, address))
         sal = _new(ServiceAtLocation, item["sal"])
@@ -113,20 +152,31 @@ def _write_locations(session: Session, service: Service, parsed: Json) -> None:
             position += 1
 
 
-def _write_attributes(session: Session, service: Service, attributes: List[Json], warnings: List[str]) -> None:
+def _clear_addresses(session: Session, location: Location) -> None:
+    """A stored location's addresses are replaced: delete them first (flushed), as the new ones may reuse their ids.
+    A location this record has just added has none stored, and nothing to flush."""
+    if inspect(location).pending:
+        location.addresses.clear()
+    elif location.addresses:
+        location.addresses.clear()
+        session.flush()
+
+
+def _write_attributes(rows: _Rows, service: Service, attributes: List[Json], warnings: List[str]) -> None:
     for item in attributes:
         if item["taxonomy"] is not None:
-            _upsert(session, Taxonomy, item["taxonomy"])
+            rows.upsert(Taxonomy, item["taxonomy"])
         if item["term"] is not None:
             term = dict(item["term"])
-            if term["taxonomy_id"] and session.get(Taxonomy, term["taxonomy_id"]) is None:
-                session.add(Taxonomy(id=term["taxonomy_id"], name=term["taxonomy"] or term["taxonomy_id"]))
-            if term["parent_id"] and session.get(TaxonomyTerm, term["parent_id"]) is None:
+            if term["taxonomy_id"] and rows.get(Taxonomy, term["taxonomy_id"]) is None:
+                rows.add(Taxonomy(id=term["taxonomy_id"], name=term["taxonomy"] or term["taxonomy_id"]))
+            if term["parent_id"] and rows.get(TaxonomyTerm, term["parent_id"]) is None:
                 warnings.append(f"taxonomy term {term['name']!r}: its parent is not in the directory; link left out")
                 term["parent_id"] = None
-            _upsert(session, TaxonomyTerm, term)
-            session.flush()
-        elif session.get(TaxonomyTerm, item["attribute"]["taxonomy_term_id"]) is None:
+            if rows.pending(Taxonomy, term["taxonomy_id"]) or rows.pending(TaxonomyTerm, term["parent_id"]):
+                rows.session.flush()  # no relationship() orders these foreign keys: insert what they refer to first
+            rows.upsert(TaxonomyTerm, term)
+        elif rows.get(TaxonomyTerm, item["attribute"]["taxonomy_term_id"]) is None:
             raise RecordError(f"attribute refers to unknown taxonomy term {item['attribute']['taxonomy_term_id']!r}")
         service.attributes.append(_new(Attribute, item["attribute"], link_entity="service"))
 
@@ -137,13 +187,3 @@ def _new(model: type, values: Json, **extra: Any) -> Any:
     clean.update(extra)
     return model(**clean)
 
-
-def _upsert(session: Session, model: type, values: Json) -> Any:
-    row = session.get(model, values["id"])
-    if row is None:
-        row = model(**values)
-        session.add(row)
-    else:
-        for key, value in values.items():
-            setattr(row, key, value)
-    return row

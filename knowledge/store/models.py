@@ -100,7 +100,8 @@ class Service(Base):
     alert = Column(Text)
     #: HSDS: "the date that the information about the service was last checked".
     assured_date = Column(Date)
-    last_modified = Column(DateTime, default=utcnow, onupdate=utcnow)
+    #: Indexed so that the directory fingerprint (knowledge.places.areas) reads its maximum, not every row.
+    last_modified = Column(DateTime, default=utcnow, onupdate=utcnow, index=True)
 
     # Local extensions (see module docstring).
     source = Column(Text)
@@ -173,10 +174,10 @@ class Address(Base):
     attention = Column(String(255))
     address_1 = Column(String(255), nullable=False)
     address_2 = Column(String(255))
-    city = Column(String(128), nullable=False)
+    city = Column(String(128), nullable=False, index=True)  # indexed for the directory fingerprint
     region = Column(String(128))
     state_province = Column(String(128))  # in England: county or unitary authority
-    postal_code = Column(String(16), nullable=False)
+    postal_code = Column(String(16), nullable=False, index=True)  # indexed for the directory fingerprint
     country = Column(String(2), nullable=False, default="GB")
     address_type = Column(String(16), nullable=False, default="physical")
 
@@ -213,6 +214,8 @@ class Phone(Base):
     position = Column(Integer, nullable=False, default=0)
 
     service: Optional[Service] = relationship("Service", back_populates="phones")
+    #: So that a flush inserts a location before the phones at it (the importer flushes a record's rows once).
+    location: Optional[Location] = relationship("Location")
 
 
 class Schedule(Base):
@@ -257,7 +260,7 @@ class ServiceArea(Base):
 
     id = Column(String(ID_LENGTH), primary_key=True, default=new_id)
     service_id = Column(String(ID_LENGTH), ForeignKey("service.id", ondelete="CASCADE"), nullable=False, index=True)
-    name = Column(String(255), nullable=False)
+    name = Column(String(255), nullable=False, index=True)  # indexed for the directory fingerprint
     description = Column(Text)
     extent = Column(Text)
     extent_type = Column(String(32))

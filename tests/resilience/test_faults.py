@@ -164,15 +164,24 @@ class Faults:
                    process=self.rasa)
 
     def start_actions(self, package: str = "actions", **env: str) -> None:
-        self.stop_actions()
-        self.actions = subprocess.Popen(
-            [sys.executable, "-m", "bot.rasa_entry", "rasa_sdk", "--actions", package, "--port",
-             str(self.actions_port)],
-            cwd=settings.PROJECT_ROOT, env={**self.env, **env},
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )
-        self._wait(lambda: self.health()["parts"].get("actions") == "up", 180, "the action server did not start",
-                   process=self.actions)
+        # A few attempts: on a shared machine another program may hold the port for a moment.
+        for _attempt in range(3):
+            self.stop_actions()
+            self.actions = subprocess.Popen(
+                [sys.executable, "-m", "bot.rasa_entry", "rasa_sdk", "--actions", package, "--port",
+                 str(self.actions_port)],
+                cwd=settings.PROJECT_ROOT, env={**self.env, **env},
+                stdout=open(self.workdir / "actions.log", "ab"), stderr=subprocess.STDOUT,
+            )
+            deadline = time.monotonic() + 180
+            while self.actions.poll() is None and time.monotonic() < deadline:
+                with contextlib.suppress(urllib.error.URLError, OSError, ValueError, KeyError):
+                    if self.health()["parts"].get("actions") == "up":
+                        return
+                time.sleep(0.5)
+            time.sleep(5)
+        pytest.fail("the action server did not start:\n"
+                    + (self.workdir / "actions.log").read_text(errors="replace")[-3000:])
 
     def start_hung_actions(self) -> None:
         self.stop_actions()

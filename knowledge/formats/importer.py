@@ -39,7 +39,7 @@ from sqlalchemy.orm import Session
 from knowledge.formats import detect
 from knowledge.formats.fields import RecordError, raw_id
 from knowledge.formats.hsds3 import Context, parse_service
-from knowledge.formats.writer import write_service
+from knowledge.formats.writer import KnownRows, look_up_batch, write_service
 from knowledge.store.models import Service
 
 __all__ = [
@@ -154,25 +154,39 @@ def import_hsds(
     if not_stored:
         report.notes.append(not_stored)
     left_out = _copies_left_out(feed.records, report)
-    for index, record in enumerate(feed.records):
-        if index in left_out:
-            continue
-        _import_one(session, feed, index, record, report,
-                    Context(source=source, checked=checked, today=today, scope=scope))
+    kept = [(index, record) for index, record in enumerate(feed.records) if index not in left_out]
+    for start in range(0, len(kept), BATCH_SIZE):
+        parsed_batch = [_parse_one(feed, index, record, Context(source=source, checked=checked, today=today,
+                                                                 scope=scope))
+                        for index, record in kept[start:start + BATCH_SIZE]]
+        known = look_up_batch(session, [parsed for _, parsed, _ in parsed_batch if not isinstance(parsed, str)])
+        for label, parsed, context in parsed_batch:
+            _write_one(session, label, parsed, context, known, report)
     return report
 
 
-def _import_one(session: Session, feed: detect.Feed, index: int, record: Any, report: ImportReport,
-                context: Context) -> None:
+#: Records parsed together so that the rows they merge by id are looked up in one query per table (the writer).
+BATCH_SIZE = 200
+
+
+def _parse_one(feed: detect.Feed, index: int, record: Any, context: Context) -> Tuple[str, Any, Context]:
+    """(label, the parsed record or the reason it was rejected, its context)."""
     label = _label(record, index)
     try:
-        parsed = parse_service(feed.to_hsds3(record), context)
+        return label, parse_service(feed.to_hsds3(record), context), context
     except RecordError as error:
-        report.rejected.append((label, str(error)))
+        return label, str(error), context
+
+
+def _write_one(session: Session, label: str, parsed: Any, context: Context, known: KnownRows,
+               report: ImportReport) -> None:
+    """Write one parsed record on its own SAVEPOINT, so a rejected record writes nothing and loses no other."""
+    if isinstance(parsed, str):
+        report.rejected.append((label, parsed))
         return
     try:
         with session.begin_nested():
-            existed = write_service(session, parsed, context.warnings)
+            existed = write_service(session, parsed, context.warnings, known)
             session.flush()
     except (RecordError, SQLAlchemyError) as error:
         reason = str(error) if isinstance(error, RecordError) else _db_reason(error)

@@ -8,12 +8,14 @@ Speed (bench/bench_scale.py): a record's rows are written in one flush at the en
 every look-up. Autoflush is off while a record is written, so a row this record has added but not yet flushed is
 found through :class:`_Rows` (the session's ``get`` only sees flushed rows). The only flushes left inside a record
 are where rows are deleted and rows with the same ids may come back (a service's or a location's children).
+The rows a batch of records merges by id (services, organisations, locations, taxonomies, terms) are looked up
+with one query per table for the whole batch (:func:`look_up_batch`), not one ``session.get`` each.
 """
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, Iterable, List, Optional, Set, Tuple
 
-from sqlalchemy import inspect
+from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
 
 from knowledge.formats.fields import Json, RecordError
@@ -33,16 +35,91 @@ from knowledge.store.models import (
     TaxonomyTerm,
 )
 
+#: Tables whose rows a record merges by id, and so looks up before writing.
+MERGED = (Service, Organization, Location, Taxonomy, TaxonomyTerm)
+#: Ids per ``IN (...)`` query: well under SQLite's limit on bound parameters.
+_IDS_PER_QUERY = 500
+
+
+class KnownRows:
+    """The stored rows (or their absence) for the ids a batch of records looks up, read with one query per table.
+
+    Held for one batch of records in one session. Rows the batch adds are recorded as they are added; a row added
+    by a record that was then rolled back (its SAVEPOINT) or a row deleted since is treated as absent, so the
+    answers stay what ``session.get`` would say. An id not looked up is asked of the session as before.
+    """
+
+    def __init__(self) -> None:
+        self.rows: Dict[Tuple[type, str], Any] = {}
+
+    def knows(self, model: type, row_id: str) -> bool:
+        return (model, row_id) in self.rows
+
+    def get(self, model: type, row_id: str) -> Optional[Any]:
+        row = self.rows[(model, row_id)]
+        if row is None:
+            return None
+        state = inspect(row)
+        return None if state.transient or state.detached or state.deleted or state.was_deleted else row
+
+    def remember(self, row: Any) -> None:
+        self.rows[(type(row), row.id)] = row
+
+
+def look_up_batch(session: Session, batch: Iterable[Json]) -> KnownRows:
+    """One query per table for every id the parsed records in ``batch`` will look up (see :class:`KnownRows`)."""
+    wanted: Dict[type, Set[str]] = {model: set() for model in MERGED}
+    for parsed in batch:
+        for model, row_id in _looked_up_ids(parsed):
+            if row_id:
+                wanted[model].add(row_id)
+    known = KnownRows()
+    with session.no_autoflush:
+        for model, row_ids in wanted.items():
+            ordered = sorted(row_ids)
+            for start in range(0, len(ordered), _IDS_PER_QUERY):
+                chunk = ordered[start:start + _IDS_PER_QUERY]
+                known.rows.update({(model, row_id): None for row_id in chunk})
+                for row in session.scalars(select(model).where(model.id.in_(chunk))):
+                    known.remember(row)
+    return known
+
+
+def _looked_up_ids(parsed: Json) -> Iterable[Tuple[type, Optional[str]]]:
+    """Every (table, id) that writing this parsed record asks for."""
+    yield Service, parsed["service"]["id"]
+    yield Service, parsed.get("original_id")
+    if parsed["organization"] is not None:
+        yield Organization, parsed["organization"]["id"]
+    for item in parsed["sals"]:
+        yield Location, item["location"]["id"]
+    for item in parsed["attributes"]:
+        if item["taxonomy"] is not None:
+            yield Taxonomy, item["taxonomy"]["id"]
+        if item["term"] is not None:
+            yield Taxonomy, item["term"]["taxonomy_id"]
+            yield TaxonomyTerm, item["term"]["id"]
+            yield TaxonomyTerm, item["term"]["parent_id"]
+        else:
+            yield TaxonomyTerm, item["attribute"]["taxonomy_term_id"]
+
 
 class _Rows:
-    """Rows by id for one record: those it added (not flushed yet) first, then the session's (no autoflush)."""
+    """Rows by id for one record: those it added (not flushed yet) first, then the batch's look-up, then the
+    session's (no autoflush)."""
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, known: Optional[KnownRows] = None) -> None:
         self.session = session
+        self.known = known or KnownRows()
         self.added: Dict[Tuple[type, str], Any] = {}
 
     def get(self, model: type, row_id: str) -> Optional[Any]:
-        return self.pending(model, row_id) or self.session.get(model, row_id)
+        pending = self.pending(model, row_id)
+        if pending is not None:
+            return pending
+        if self.known.knows(model, row_id):
+            return self.known.get(model, row_id)
+        return self.session.get(model, row_id)
 
     def pending(self, model: type, row_id: Optional[str]) -> Optional[Any]:
         """The row with this id that this record added and that is not flushed yet, if any."""
@@ -52,6 +129,7 @@ class _Rows:
     def add(self, row: Any) -> Any:
         self.session.add(row)
         self.added[(type(row), row.id)] = row
+        self.known.remember(row)
         return row
 
     def upsert(self, model: type, values: Json) -> Any:
@@ -63,10 +141,11 @@ class _Rows:
         return row
 
 
-def write_service(session: Session, parsed: Json, warnings: List[str]) -> bool:
-    """Write one parsed record. Returns True if the service existed (an update)."""
+def write_service(session: Session, parsed: Json, warnings: List[str], known: Optional[KnownRows] = None) -> bool:
+    """Write one parsed record. Returns True if the service existed (an update). ``known``: the rows of the
+    record's batch from :func:`look_up_batch`, if the caller looked them up."""
     with session.no_autoflush:
-        return _write_service(_Rows(session), parsed, warnings)
+        return _write_service(_Rows(session, known), parsed, warnings)
 
 
 def _write_service(rows: _Rows, parsed: Json, warnings: List[str]) -> bool:

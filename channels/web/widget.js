@@ -340,10 +340,13 @@
     typing.textContent = state.inFlight > 0 ? BOT_NAME + " is typing…" : "";
   }
 
-  function showError(message) {
+  var NOT_SENT = "Sorry, your message did not send. Check your internet connection and try again. ";
+
+  /** A failed send keeps the message for "Try again"; the server's own words (a limit, with 999) win when it sent any. */
+  function showError(message, serverText) {
     var retry = el("button", { type: "button", className: "sp-retry", text: "Try again" });
     var notice = el("div", { className: "sp-msg sp-error" }, [
-      "Sorry, your message did not send. Check your internet connection and try again. ",
+      serverText ? serverText + " " : NOT_SENT,
       retry,
     ]);
     retry.addEventListener("click", function () {
@@ -494,14 +497,21 @@
       signal: controller.signal,
     })
       .then(function (response) {
+        if (response.status === 429) {
+          return response.json().then(function (body) {
+            var error = new Error("HTTP 429");
+            error.serverText = body && typeof body.error === "string" ? body.error : "";
+            throw error;
+          });
+        }
         if (!response.ok) throw new Error("HTTP " + response.status);
         return response.json();
       })
       .then(function (replies) {
         if (!state.exiting) handleReplies(replies);
       })
-      .catch(function () {
-        if (!state.exiting) showError(message);
+      .catch(function (error) {
+        if (!state.exiting) showError(message, error && error.serverText);
       })
       .then(function () {
         window.clearTimeout(timer);

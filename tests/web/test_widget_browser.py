@@ -5,10 +5,13 @@ Skipped (with the reason) only when /usr/bin/chromium or node_modules/axe-core i
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
 import pytest
+
+from channels.limits import TOO_MANY_REQUESTS
 
 # Same path the ``browser`` fixture checks before it lets these tests run.
 AXE_JS = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
@@ -179,6 +182,33 @@ def test_network_error_shows_plain_message_and_retry_works(page, widget_server) 
     retry = page.get_by_role("button", name="Try again")
     retry.wait_for()
     assert "did not send" in page.locator(".sp-error").inner_text()
+    retry.click()
+    wait_for_bot_count(page, 2)
+    assert page.locator(".sp-error").count() == 0
+
+
+def test_a_limit_shows_the_server_s_words_with_999_and_retry_works(page, widget_server) -> None:
+    limited = {"left": 1}
+
+    def limit_once(route) -> None:
+        if limited["left"]:
+            limited["left"] -= 1
+            route.fulfill(status=429, content_type="application/json", headers={"Retry-After": "3"},
+                          body=json.dumps({"error": TOO_MANY_REQUESTS, "retry_after": 3}))
+        else:
+            route.continue_()
+
+    page.route("**/webhooks/rest/webhook", limit_once)
+    page.goto(widget_server.url("/webhooks/widget/demo"))
+    open_widget(page)
+    box = page.get_by_label("Type your message")
+    box.fill("hello")
+    box.press("Enter")
+    retry = page.get_by_role("button", name="Try again")
+    retry.wait_for()
+    notice = page.locator(".sp-error").inner_text()
+    assert TOO_MANY_REQUESTS in notice and "999" in notice
+    assert "internet connection" not in notice
     retry.click()
     wait_for_bot_count(page, 2)
     assert page.locator(".sp-error").count() == 0

@@ -7,8 +7,13 @@ a column, a report line) changes a digest.
 """
 from __future__ import annotations
 
+from sqlalchemy import select
+
+from knowledge.formats.ids import original_id
+from knowledge.formats.importer import import_hsds
 from knowledge.store.db import session_scope
-from tests.knowledge.formats.stored_rows import digests, import_scenario, stored_rows
+from knowledge.store.models import Organization
+from tests.knowledge.formats.stored_rows import TODAY, digests, import_scenario, stored_rows
 
 GOLDEN = {
     "reports": "5d566ae3534b8022",
@@ -33,3 +38,26 @@ def test_many_records_store_the_same_rows_as_the_first_writer(engine):
     with session_scope(engine) as session:
         rows = stored_rows(session)
     assert digests(reports, rows) == GOLDEN
+
+
+def _record(record_id: str, **extra):
+    return {"id": record_id, "name": f"Service {record_id}", "status": "active", "assured_date": "2026-11-01",
+            "organization": {"id": "org-shared", "name": "Fictional Shared Charity", "description": "x"}, **extra}
+
+
+def test_a_record_rolled_back_in_a_batch_leaves_nothing_the_next_one_could_mistake_for_stored(engine):
+    """The batch look-up says org-shared is absent; the first record adds it and is rolled back (it names an
+    unknown term); the next record in the same batch must add it again, and the one after must reuse it."""
+    feed = [
+        _record("fails", attributes=[{"id": "a-ghost", "taxonomy_term_id": "no-such-term"}]),
+        _record("first"),
+        _record("second"),
+    ]
+    with session_scope(engine) as session:
+        report = import_hsds(session, feed, source="Fictional feed", today=TODAY)
+    assert [label for label, _ in report.rejected] == ["fails"]
+    assert len(report.created) == 2
+    with session_scope(engine) as session:
+        organizations = session.scalars(select(Organization)).all()
+        assert [org.name for org in organizations] == ["Fictional Shared Charity"]
+        assert sorted(original_id(s.id, scope=s.id_scope) for s in organizations[0].services) == ["first", "second"]

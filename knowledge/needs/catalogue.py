@@ -360,8 +360,12 @@ def service_fit(need: Need, taxonomy_terms: Sequence[str], name: str, descriptio
     For needs with ``needs_substance_context``, the service must also be a drug or alcohol service (by taxonomy
     or by its words) before family/youth/group words count.
     """
-    taxonomy = normalise_text(" ; ".join(taxonomy_terms))
-    text = normalise_text(f"{name} ; {description}")
+    return fit_of_normalised(need, normalise_text(" ; ".join(taxonomy_terms)), normalise_text(f"{name} ; {description}"))
+
+
+def fit_of_normalised(need: Need, taxonomy: str, text: str) -> Fit:
+    """:func:`service_fit` for taxonomy and text already passed through :func:`normalise_text` (search keeps them
+    so, once per directory version, rather than normalising every service's words on every search)."""
     if need.needs_substance_context and not (GENERAL.matches(taxonomy) or GENERAL.matches(text)):
         return Fit.NONE
     if need.matches(taxonomy):

@@ -63,16 +63,17 @@ from knowledge.needs.catalogue import (
     YOUNG_PEOPLE,
     Fit,
     Need,
+    fit_of_normalised,
     need_for_substance,
     normalise_text,
-    service_fit,
 )
 from knowledge.places.areas import Area, AreaIndex, postcode_district
-from knowledge.ranking.groups import person_groups, service_groups
+from knowledge.ranking.groups import person_groups
 from knowledge.ranking.model import NO_CONTACT, Facts, Scored, availability, order_key, score
 from knowledge.search.names import MATCH_THRESHOLD, name_score, query_words
 from knowledge.search.snapshot import (
     EAGER,
+    Contact,
     DirectorySnapshot,
     ServiceRecord,
     held_snapshot,
@@ -99,20 +100,10 @@ __all__ = [
     "SAFETY_NET",
 ]
 
-#: Numbers that are not signposts: emergencies (handled by the safety layer) and reporting crime.
-NOT_SIGNPOSTS = frozenset({"999", "112", "101"})
-
 #: How many out-of-hours options lead when nothing local is open, and how many are kept "for later" otherwise.
 OUT_OF_HOURS_LEAD = 4
 FOR_LATER = 2
 FOR_FAMILY = 3
-
-
-@dataclass(frozen=True)
-class Contact:
-    kind: str  # "phone" | "text" | "web" | "email"
-    value: str
-    label: str | None = None
 
 
 @dataclass(frozen=True)
@@ -273,27 +264,13 @@ def _rules(service: ServiceRecord) -> list[WeeklyHours]:
 
 
 def _contacts(service: ServiceRecord) -> tuple[Contact, ...]:
-    contacts: list[Contact] = []
-    for phone in service.phones:
-        number = (phone.number or "").strip()
-        if not number:
-            continue
-        kind = "text" if phone.type == "text" else "phone"
-        if phone.type in ("fax", "pager"):
-            continue
-        if phone.extension:
-            number = f"{number} ext. {phone.extension}"
-        contacts.append(Contact(kind=kind, value=number, label=(phone.description or None)))
-    if service.url:
-        contacts.append(Contact(kind="web", value=service.url.strip()))
-    if service.email:
-        contacts.append(Contact(kind="email", value=service.email.strip()))
-    return tuple(contacts)
+    """Only what the record holds: phones (no fax or pager), text, web, email (worked out with the record)."""
+    return service.contacts
 
 
 def _is_signpost(service: ServiceRecord) -> bool:
-    numbers = {re.sub(r"\s+", "", phone.number or "") for phone in service.phones}
-    return not (numbers and numbers <= NOT_SIGNPOSTS)
+    """False for lines whose only numbers are emergencies or 101 (:data:`NOT_SIGNPOSTS`)."""
+    return service.signpost
 
 
 def _age_limits(service: ServiceRecord) -> tuple[int | None, int | None]:
@@ -330,9 +307,8 @@ def _fit(service: ServiceRecord, need: Need, *, text_only: bool = False) -> Fit:
         # National helplines are curated for signpost; their tags are trusted without the drug/alcohol check.
         need = _without_context(need)
     if text_only:
-        return service_fit(need, [], " ; ".join(_identity(service)), _offers(service))
-    terms = [term.name for term in service.taxonomy_terms]
-    return service_fit(need, [*terms, *_identity(service)], "", _offers(service))
+        return fit_of_normalised(need, "", service.identity_offers_text)
+    return fit_of_normalised(need, service.identity_text, service.offers_text)
 
 
 def _identity_text(service: ServiceRecord) -> str:
@@ -342,9 +318,7 @@ def _identity_text(service: ServiceRecord) -> str:
 def _groups(service: ServiceRecord) -> frozenset[str]:
     """Special groups (knowledge.ranking.groups). National lines are curated and serve everyone their age limits
     allow (FRANK is tagged for families *and* for people who use drugs), so only their ages count."""
-    low, high = _age_limits(service)
-    identity = "" if service.is_national else _identity_text(service)
-    return service_groups(identity, low, high)
+    return service.groups
 
 
 def _has_way_to_contact(service: ServiceRecord, contacts: Sequence[Contact]) -> bool:
@@ -362,17 +336,13 @@ def _names_substance(service: ServiceRecord, substance: str | None) -> bool:
     words = set(normalise_text(substance).split()) - _GENERIC_SUBSTANCES
     if not words:
         return False
-    text = set(f"{_identity_text(service)} {normalise_text(_offers(service))}".split())
+    text = set(f"{service.identity_text} {service.offers_text}".split())
     return bool(words & text)
-
-
-_REFERRAL_ONLY = re.compile(r"\bby referral\b|\breferral only\b|\bmust be referred\b|\breferred by\b", re.I)
 
 
 def _by_referral_only(service: ServiceRecord) -> bool:
     """The service takes people only when another service refers them (not someone writing at 2am)."""
-    text = " ".join(filter(None, (service.description, service.eligibility_description, service.application_process)))
-    return bool(_REFERRAL_ONLY.search(text))
+    return service.by_referral
 
 
 def _closes_within(status: OpeningStatus, now: datetime, window: timedelta) -> bool:
@@ -410,7 +380,7 @@ def _bank_holiday_info(service: ServiceRecord) -> str | None:
     return said
 
 
-def _opening(service: ServiceRecord, now: datetime) -> tuple[OpeningStatus, str | None]:
+def _opening(service: ServiceRecord, now: datetime, statuses: dict | None = None) -> tuple[OpeningStatus, str | None]:
     """The opening status at ``now`` and, on a bank holiday the schedule is silent on, a note saying so.
 
     The hours engine's rules are not changed: the status is the one it gives when the rows are read as closing on
@@ -418,7 +388,12 @@ def _opening(service: ServiceRecord, now: datetime) -> tuple[OpeningStatus, str 
     note says what is usual: "Usually open Monday to Friday 9am to 5pm; today is a bank holiday, so it may be
     closed"."""
     rules = _rules(service)
-    status = opening_status(rules, now)
+    if statuses is None:
+        status = opening_status(rules, now)
+    else:  # one search asks once per set of rules (many services keep the same hours)
+        status = statuses.get(service.rules)
+        if status is None:
+            status = statuses[service.rules] = opening_status(rules, now)
     if not rules or status.always_open or not is_bank_holiday(now.date()):
         return status, None
     said = _bank_holiday_info(service)
@@ -500,7 +475,7 @@ class _Candidate:
         return _has_way_to_contact(self.service, self.contacts)
 
     def facts(self, need: Need, person_groups: frozenset[str], age: int | None, substance: str | None,
-              now: datetime) -> Facts:
+              now: datetime, wants_open_now: bool = False) -> Facts:
         """What the ranking needs to know, for this need and person."""
         low, high = _age_limits(self.service)
         return Facts(
@@ -522,6 +497,7 @@ class _Candidate:
             closing_soon=_closes_within(self.status, now, timedelta(hours=1)),
             has_contact=self.verified and any(c.kind in ("phone", "text", "web") for c in self.contacts),
             crisis_line=bool(self.service.is_crisis_line),
+            wants_open_now=wants_open_now,
         )
 
     @property
@@ -860,15 +836,17 @@ def find_services(
     )
     wants_open = person.wants_open_now or need.code == OUT_OF_HOURS.code
 
+    statuses: dict = {}
+
     def candidate(service: ServiceRecord, fit_need: Need, proximity: int = 0, place: str | None = None) -> _Candidate:
-        status, note = _opening(service, now)
+        status, note = _opening(service, now, statuses)
         c = _Candidate(service=service, fit=Fit.NONE, status=status, hours_note=note)
         c.fit, c.proximity, c.place_reason = c.fit_for(fit_need), proximity, place
         return c
 
     def judge(c: _Candidate, fit_need: Need, judged_age: int | None) -> None:
-        facts = c.facts(fit_need, groups, judged_age, None if young_writer else person.substance, now)
-        c.scored = score(replace(facts, wants_open_now=wants_open))
+        facts = c.facts(fit_need, groups, judged_age, None if young_writer else person.substance, now, wants_open)
+        c.scored = score(facts)
 
     snapshot = snapshot or held_snapshot(session)
     index = area_index or (snapshot.area_index if snapshot is not None else None)

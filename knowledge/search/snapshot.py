@@ -28,6 +28,7 @@ from knowledge.hours.engine import HoursError, WeeklyHours
 from knowledge.hours.stored import rule_from_stored
 from knowledge.needs.catalogue import normalise_text
 from knowledge.places.areas import AreaIndex, directory_fingerprint, postcode_district
+from knowledge.ranking.groups import service_groups
 from knowledge.ranking.offers import offered_text
 from knowledge.store.models import (
     Attribute,
@@ -52,6 +53,17 @@ EAGER = (
     .selectinload(Location.addresses),
     selectinload(Service.service_at_locations).selectinload(ServiceAtLocation.schedules),
 )
+
+
+#: Numbers that are not signposts: emergencies (handled by the safety layer) and reporting crime.
+NOT_SIGNPOSTS = frozenset({"999", "112", "101"})
+
+
+@dataclass(frozen=True)
+class Contact:
+    kind: str  # "phone" | "text" | "web" | "email"
+    value: str
+    label: str | None = None
 
 
 # --- Records ------------------------------------------------------------------------------------------------------
@@ -148,6 +160,17 @@ class ServiceRecord:
     places: tuple[tuple[str, str], ...]
     #: (one-line address, town) of the first physical address, or (None, None).
     first_address: tuple[str | None, str | None]
+    #: What it offers, normalised; and its identity followed by what it offers, normalised (for a fit by words).
+    offers_text: str
+    identity_offers_text: str
+    #: Special groups it is for (knowledge.ranking.groups); national lines by their ages only.
+    groups: frozenset[str]
+    #: It takes people only when another service refers them.
+    by_referral: bool
+    #: Only what the record holds: phones (no fax or pager), text, web, email.
+    contacts: tuple[Contact, ...]
+    #: False for a line whose only numbers are emergencies or 101 (not a signpost).
+    signpost: bool
 
 
 def _schedule(row: Schedule) -> ScheduleRecord:
@@ -203,6 +226,9 @@ def age_limits(minimum: int | None, maximum: int | None, eligibility: str | None
     return None, None
 
 
+_REFERRAL_ONLY = re.compile(r"\bby referral\b|\breferral only\b|\bmust be referred\b|\breferred by\b", re.I)
+
+
 def _places(areas: Sequence[NamedRecord], sites: Sequence[SiteRecord]) -> tuple[tuple[str, str], ...]:
     places: list[tuple[str, str]] = [(normalise_text(area.name), "area") for area in areas]
     for site in sites:
@@ -229,6 +255,30 @@ def _first_address(sites: Sequence[SiteRecord]) -> tuple[str | None, str | None]
     return None, None
 
 
+def _contacts(phones: Sequence[PhoneRecord], url: str | None, email: str | None) -> tuple[Contact, ...]:
+    contacts: list[Contact] = []
+    for phone in phones:
+        number = (phone.number or "").strip()
+        if not number:
+            continue
+        kind = "text" if phone.type == "text" else "phone"
+        if phone.type in ("fax", "pager"):
+            continue
+        if phone.extension:
+            number = f"{number} ext. {phone.extension}"
+        contacts.append(Contact(kind=kind, value=number, label=(phone.description or None)))
+    if url:
+        contacts.append(Contact(kind="web", value=url.strip()))
+    if email:
+        contacts.append(Contact(kind="email", value=email.strip()))
+    return tuple(contacts)
+
+
+def _is_signpost(phones: Sequence[PhoneRecord]) -> bool:
+    numbers = {re.sub(r"\s+", "", phone.number or "") for phone in phones}
+    return not (numbers and numbers <= NOT_SIGNPOSTS)
+
+
 def record_of(service: Service) -> ServiceRecord:
     """The record for one loaded ``Service`` (load it with :data:`EAGER` options to avoid a query per field)."""
     organisation = NamedRecord(service.organization.name) if service.organization else None
@@ -252,6 +302,13 @@ def record_of(service: Service) -> ServiceRecord:
         text for text in (service.name, service.alternate_name, organisation.name if organisation else None,
                           service.eligibility_description) if text
     )
+    offers = offered_text(service.description)
+    phones = tuple(PhoneRecord(p.number, p.type, p.extension, p.description) for p in service.phones)
+    identity_text = normalise_text(" ; ".join([*(t.name for t in terms), *identity]))
+    limits = age_limits(service.minimum_age, service.maximum_age, service.eligibility_description)
+    referral_text = " ".join(
+        filter(None, (service.description, service.eligibility_description, service.application_process))
+    )
     return ServiceRecord(
         id=service.id, name=service.name, alternate_name=service.alternate_name, organization=organisation,
         description=service.description, eligibility_description=service.eligibility_description,
@@ -259,15 +316,21 @@ def record_of(service: Service) -> ServiceRecord:
         is_national=bool(service.is_national), is_crisis_line=bool(service.is_crisis_line),
         minimum_age=service.minimum_age, maximum_age=service.maximum_age, url=service.url, email=service.email,
         source=service.source, assured_date=service.assured_date, taxonomy_terms=terms,
-        phones=tuple(PhoneRecord(p.number, p.type, p.extension, p.description) for p in service.phones),
+        phones=phones,
         schedules=schedules, service_areas=areas, service_at_locations=sites,
         rules=rules_of(schedules or [row for site in sites for row in site.schedules]),
-        offers=offered_text(service.description),
+        offers=offers,
         identity=identity,
-        identity_text=normalise_text(" ; ".join([*(t.name for t in terms), *identity])),
-        age_limits=age_limits(service.minimum_age, service.maximum_age, service.eligibility_description),
+        identity_text=identity_text,
+        age_limits=limits,
         places=_places(areas, sites),
         first_address=_first_address(sites),
+        offers_text=normalise_text(offers),
+        identity_offers_text=normalise_text(f"{' ; '.join(identity)} ; {offers}"),
+        groups=service_groups("" if service.is_national else identity_text, *limits),
+        by_referral=bool(_REFERRAL_ONLY.search(referral_text)),
+        contacts=_contacts(phones, service.url, service.email),
+        signpost=_is_signpost(phones),
     )
 
 

@@ -36,7 +36,7 @@ from knowledge.bundled.loader import load_bundled  # noqa: E402
 from knowledge.formats.importer import import_hsds  # noqa: E402
 from knowledge.hours.engine import LONDON  # noqa: E402
 from knowledge.needs.catalogue import ALCOHOL, DRUGS, FAMILY, GENERAL, YOUNG_PEOPLE  # noqa: E402
-from knowledge.places.areas import AreaIndex  # noqa: E402
+from knowledge.places.areas import AreaIndex, directory_fingerprint  # noqa: E402
 from knowledge.store.db import create_schema, drop_schema, make_engine, session_scope  # noqa: E402
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -159,6 +159,19 @@ def peak_rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def time_directory_fingerprint(engine) -> float:
+    """p50 of the area index's staleness check (knowledge.places.areas.directory_fingerprint), in ms."""
+    samples = []
+    with session_scope(engine) as session:
+        for _ in range(21):
+            started = time.perf_counter()
+            directory_fingerprint(session)
+            samples.append((time.perf_counter() - started) * 1000)
+    p50 = statistics.median(samples[1:])
+    print(f"directory fingerprint (areas; its indexes from migration 0003): p50 {p50:.2f} ms")
+    return round(p50, 2)
+
+
 def run(url: str, count: int, runs: int, import_only: bool = False) -> dict:
     engine = make_engine(url)
     drop_schema(engine)
@@ -181,10 +194,12 @@ def run(url: str, count: int, runs: int, import_only: bool = False) -> dict:
     import_cpu_seconds = time.process_time() - cpu_started
     del feeds
     print(f"database: {engine.dialect.name}; imported {created} services ({rejected} rejected) from 4 feeds in "
-          f"{import_seconds:.1f} s ({import_cpu_seconds:.1f} s of this process's CPU time); peak RSS {peak_rss_mib():.0f} MiB (before import {rss_before:.0f} MiB)")
+          f"{import_seconds:.1f} s ({import_cpu_seconds:.1f} s of this process's CPU time); "
+          f"peak RSS {peak_rss_mib():.0f} MiB (before import {rss_before:.0f} MiB)")
     imported = {"database": engine.dialect.name, "services": created, "rejected": rejected,
                 "import_seconds": round(import_seconds, 2), "import_cpu_seconds": round(import_cpu_seconds, 2),
                 "peak_rss_mib": round(peak_rss_mib())}
+    imported["directory_fingerprint_ms"] = time_directory_fingerprint(engine)
     if import_only:
         engine.dispose()
         return imported

@@ -40,7 +40,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
-from functools import cached_property, lru_cache
+from functools import lru_cache
 from typing import Sequence
 
 from sqlalchemy import func, or_, select
@@ -58,6 +58,7 @@ from knowledge.needs.catalogue import (
     FAMILY,
     GENERAL,
     MENTAL_HEALTH,
+    NEEDS,
     OUT_OF_HOURS,
     YOUNG_FAMILY,
     YOUNG_PEOPLE,
@@ -321,11 +322,9 @@ def _groups(service: ServiceRecord) -> frozenset[str]:
     return service.groups
 
 
-def _has_way_to_contact(service: ServiceRecord, contacts: Sequence[Contact]) -> bool:
+def _has_way_to_contact(service: ServiceRecord) -> bool:
     """A phone, text, web address or street address (an email alone is not enough at 2am)."""
-    if any(c.kind in ("phone", "text", "web") for c in contacts):
-        return True
-    return _first_address(service)[0] is not None
+    return service.has_direct_contact or service.first_address[0] is not None
 
 
 #: Substance words too general to count as "names what they use".
@@ -390,10 +389,10 @@ def _opening(service: ServiceRecord, now: datetime, statuses: dict | None = None
     rules = _rules(service)
     if statuses is None:
         status = opening_status(rules, now)
-    else:  # one search asks once per set of rules (many services keep the same hours)
-        status = statuses.get(service.rules)
+    else:  # one search asks once per set of hours (records share one tuple for equal rules, see snapshot.py)
+        status = statuses.get(id(service.rules))
         if status is None:
-            status = statuses[service.rules] = opening_status(rules, now)
+            status = statuses[id(service.rules)] = opening_status(rules, now)
     if not rules or status.always_open or not is_bank_holiday(now.date()):
         return status, None
     said = _bank_holiday_info(service)
@@ -454,15 +453,22 @@ class _Candidate:
 
     def fit_for(self, need: Need, *, text_only: bool = False) -> Fit:
         key = (need.code, text_only)
-        if key not in self._fits:
-            self._fits[key] = _fit(self.service, need, text_only=text_only)
-        return self._fits[key]
+        fit = self._fits.get(key)
+        if fit is None:
+            if NEEDS.get(need.code) is need:  # a catalogue need: the record keeps the answer for every search
+                fit = self.service.fits.get(key)
+                if fit is None:
+                    fit = self.service.fits[key] = _fit(self.service, need, text_only=text_only)
+            else:
+                fit = _fit(self.service, need, text_only=text_only)
+            self._fits[key] = fit
+        return fit
 
-    @cached_property
+    @property
     def contacts(self) -> tuple[Contact, ...]:
         return _contacts(self.service)
 
-    @cached_property
+    @property
     def groups(self) -> frozenset[str]:
         return _groups(self.service)
 
@@ -472,7 +478,7 @@ class _Candidate:
 
     @property
     def contactable(self) -> bool:
-        return _has_way_to_contact(self.service, self.contacts)
+        return _has_way_to_contact(self.service)
 
     def facts(self, need: Need, person_groups: frozenset[str], age: int | None, substance: str | None,
               now: datetime, wants_open_now: bool = False) -> Facts:
@@ -495,7 +501,7 @@ class _Candidate:
             by_referral=_by_referral_only(self.service),
             has_place=not self.service.is_national and _first_address(self.service)[0] is not None,
             closing_soon=_closes_within(self.status, now, timedelta(hours=1)),
-            has_contact=self.verified and any(c.kind in ("phone", "text", "web") for c in self.contacts),
+            has_contact=self.verified and self.service.has_direct_contact,
             crisis_line=bool(self.service.is_crisis_line),
             wants_open_now=wants_open_now,
         )

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Iterable, Mapping, Sequence
 
@@ -171,6 +171,10 @@ class ServiceRecord:
     contacts: tuple[Contact, ...]
     #: False for a line whose only numbers are emergencies or 101 (not a signpost).
     signpost: bool
+    #: A phone, text or web contact (an email alone is not enough at 2am).
+    has_direct_contact: bool
+    #: How well it fits each catalogue need, filled in by searches as they ask (the same answer in every search).
+    fits: dict = field(default_factory=dict, compare=False, hash=False, repr=False)
 
 
 def _schedule(row: Schedule) -> ScheduleRecord:
@@ -279,8 +283,11 @@ def _is_signpost(phones: Sequence[PhoneRecord]) -> bool:
     return not (numbers and numbers <= NOT_SIGNPOSTS)
 
 
-def record_of(service: Service) -> ServiceRecord:
-    """The record for one loaded ``Service`` (load it with :data:`EAGER` options to avoid a query per field)."""
+def record_of(service: Service, rules_pool: dict | None = None) -> ServiceRecord:
+    """The record for one loaded ``Service`` (load it with :data:`EAGER` options to avoid a query per field).
+
+    Records made with one ``rules_pool`` share one tuple for equal hours rules, so a search works out the opening
+    status once per set of hours (many services keep the same hours)."""
     organisation = NamedRecord(service.organization.name) if service.organization else None
     terms = tuple(NamedRecord(term.name) for term in service.taxonomy_terms)
     sites = tuple(
@@ -303,7 +310,9 @@ def record_of(service: Service) -> ServiceRecord:
                           service.eligibility_description) if text
     )
     offers = offered_text(service.description)
+    rules = rules_of(schedules or [row for site in sites for row in site.schedules])
     phones = tuple(PhoneRecord(p.number, p.type, p.extension, p.description) for p in service.phones)
+    contacts = _contacts(phones, service.url, service.email)
     identity_text = normalise_text(" ; ".join([*(t.name for t in terms), *identity]))
     limits = age_limits(service.minimum_age, service.maximum_age, service.eligibility_description)
     referral_text = " ".join(
@@ -318,7 +327,7 @@ def record_of(service: Service) -> ServiceRecord:
         source=service.source, assured_date=service.assured_date, taxonomy_terms=terms,
         phones=phones,
         schedules=schedules, service_areas=areas, service_at_locations=sites,
-        rules=rules_of(schedules or [row for site in sites for row in site.schedules]),
+        rules=rules if rules_pool is None else rules_pool.setdefault(rules, rules),
         offers=offers,
         identity=identity,
         identity_text=identity_text,
@@ -329,13 +338,15 @@ def record_of(service: Service) -> ServiceRecord:
         identity_offers_text=normalise_text(f"{' ; '.join(identity)} ; {offers}"),
         groups=service_groups("" if service.is_national else identity_text, *limits),
         by_referral=bool(_REFERRAL_ONLY.search(referral_text)),
-        contacts=_contacts(phones, service.url, service.email),
+        contacts=contacts,
         signpost=_is_signpost(phones),
+        has_direct_contact=any(c.kind in ("phone", "text", "web") for c in contacts),
     )
 
 
 def records_of(services: Iterable[Service]) -> list[ServiceRecord]:
-    return [record_of(service) for service in services]
+    pool: dict = {}
+    return [record_of(service, pool) for service in services]
 
 
 # --- The snapshot ---------------------------------------------------------------------------------------------

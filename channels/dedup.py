@@ -141,7 +141,10 @@ def store_from_env() -> KeyValueStore:
     """Redis when ``SIGNPOST_REDIS_URL`` is set, else in memory (with a warning that replicas won't agree)."""
     url = os.environ.get(REDIS_URL_ENV, "").strip()
     if url:
-        return RedisStore(url)
+        # The same key prefix as the rest of signpost's Redis keys (bot/lock_store.py), so deployments and test
+        # runs sharing one Redis stay apart.
+        prefix = os.environ.get("SIGNPOST_REDIS_PREFIX", "").strip() or "signpost:"
+        return RedisStore(url, prefix + "channels:")
     logger.info("%s not set: channel state (dedup, choices, opt-outs) is kept in this process only.", REDIS_URL_ENV)
     return InMemoryStore()
 

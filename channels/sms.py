@@ -12,8 +12,8 @@ Flow of one text (Twilio posts a form to ``/webhooks/sms/webhook``):
    has already answered a keyword (``OptOutType`` in the webhook) we only record the state.
 5. "1", "2"… map back to the numbered choices we last offered. Then Rasa handles the text and its replies,
    collected with Rasa's ``CollectingOutputChannel``, go back as TwiML ``<Message>`` elements in the response.
-   If the bot is too slow for Twilio's 15-second webhook limit we answer with empty TwiML and send the reply
-   through the Twilio REST client when it is ready.
+   If the bot is too slow for Twilio's 15-second webhook limit we answer with empty TwiML and queue the reply
+   (``channels.sms_outbox``), which sends it through the Twilio REST API once, with retries.
 
 Configuration: environment variables win over ``credentials.yml`` keys, so secrets can stay out of files that
 live in git and each deployment can override without editing them.
@@ -26,7 +26,7 @@ import logging
 import os
 import re
 from dataclasses import dataclass
-from typing import Any, Awaitable, Callable, Dict, List, Optional, Sequence, Set, Text
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Sequence, Text
 from urllib.parse import parse_qsl
 
 from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
@@ -51,6 +51,7 @@ from channels.fallback import (
 from channels.identity import pseudonymise
 from channels.limits import SMS_CAP_REPLY, SmsDailyCap, sms_segments_per_day_from_env
 from channels.render import DEFAULT_SMS_MAX_SEGMENTS, ChoiceMemory, render_sms, sms_segments, to_gsm7
+from channels.sms_outbox import OutboxBackend, OutboxSettings, PermanentSendError, SmsOutbox, backend_from_env
 
 logger = logging.getLogger(__name__)
 
@@ -91,6 +92,7 @@ class SmsSettings:
     public_url: Optional[str] = None
     reply_timeout_seconds: float = 10.0
     max_segments: int = DEFAULT_SMS_MAX_SEGMENTS
+    api_base_url: Optional[str] = None  # Twilio's REST API; only tests point it elsewhere (a local fake)
 
     @classmethod
     def from_credentials(cls, credentials: Optional[Dict[str, Any]]) -> "SmsSettings":
@@ -187,6 +189,8 @@ class SmsInput(InputChannel):
         settings: SmsSettings,
         store: Optional[KeyValueStore] = None,
         twilio_http_client_factory: Optional[Callable[[], HttpClient]] = None,
+        outbox_backend: Optional[OutboxBackend] = None,
+        outbox_settings: Optional[OutboxSettings] = None,
     ) -> None:
         self.settings = settings
         self._store = store if store is not None else store_from_env()
@@ -196,7 +200,13 @@ class SmsInput(InputChannel):
         self._validator = RequestValidator(settings.auth_token)
         self._http_client_factory = twilio_http_client_factory
         self._rest_client: Any = None
-        self._late_replies: Set[asyncio.Task] = set()
+        self.outbox = SmsOutbox(
+            outbox_backend if outbox_backend is not None else backend_from_env(),
+            self._send_or_raise,
+            self._opted_out,
+            outbox_settings or OutboxSettings(),
+        )
+        self._late_replies: Dict[str, "asyncio.Task[None]"] = {}
 
     @classmethod
     def name(cls) -> Text:
@@ -294,11 +304,11 @@ class SmsInput(InputChannel):
             # number lives only in this task and is dropped when it ends.
             guidance = emergency_messages(text) or []
             late = asyncio.ensure_future(
-                self._send_late_reply(turn, collector, request, sender_id, from_number, text, guidance)
+                self._queue_late_reply(turn, collector, request, sender_id, from_number, text, message_sid, guidance)
             )
-            self._late_replies.add(late)
-            late.add_done_callback(self._late_replies.discard)
-            logger.warning("sms: bot reply slower than %.1fs; the rest will go by REST", deadline)
+            self._late_replies[message_sid] = late
+            late.add_done_callback(lambda _: self._late_replies.pop(message_sid, None))
+            logger.warning("sms: bot reply slower than %.1fs; the rest goes to the outbox", deadline)
             if not guidance:
                 return twiml([])
             rendered = render_sms([{"text": t} for t in guidance], self.settings.max_segments)
@@ -357,7 +367,7 @@ class SmsInput(InputChannel):
             return [SMS_CAP_REPLY]
         return []
 
-    async def _send_late_reply(
+    async def _queue_late_reply(
         self,
         turn: "asyncio.Future[Any]",
         collector: CollectingOutputChannel,
@@ -365,14 +375,17 @@ class SmsInput(InputChannel):
         sender_id: str,
         to_number: str,
         text: str,
+        message_sid: str,
         already_sent: Sequence[str] = (),
     ) -> None:
+        """Wait for the slow turn, then hand its reply to the outbox (keyed by the incoming MessageSid)."""
         outcome = await run_turn(turn)
         messages = await self._reply_for(request, sender_id, text, collector, outcome, already_sent)
-        if await self._opted_out(sender_id):
+        if not messages or await self._opted_out(sender_id):
             return
-        for body in messages:
-            await self.send_sms(to_number, body)
+        await self.outbox.enqueue(message_sid, to_number, sender_id, messages)
+        self.outbox.ensure_worker()
+        self.outbox.wake()
 
     # --- proactive sends ---------------------------------------------------------------------------------------
 
@@ -384,21 +397,28 @@ class SmsInput(InputChannel):
             if not (self.settings.account_sid and self.settings.twilio_number):
                 raise RuntimeError("Sending SMS needs TWILIO_ACCOUNT_SID and TWILIO_NUMBER.")
             factory = self._http_client_factory or AsyncTwilioHttpClient
-            self._rest_client = Client(
-                self.settings.account_sid, self.settings.auth_token, http_client=factory()
-            )
+            client = Client(self.settings.account_sid, self.settings.auth_token, http_client=factory())
+            if self.settings.api_base_url:
+                client.api.base_url = self.settings.api_base_url
+            self._rest_client = client
         return self._rest_client
 
-    async def send_sms(self, to_number: str, body: str) -> Optional[str]:
-        """Send one SMS through the Twilio REST API; returns the new MessageSid, or None if it failed."""
+    async def _send_or_raise(self, to_number: str, body: str) -> str:
+        """Send one SMS through the Twilio REST API and return its MessageSid; errors go to the outbox's retry."""
         try:
-            message = await self._client().messages.create_async(
-                to=to_number, from_=self.settings.twilio_number, body=body
-            )
+            client = self._client()
+        except RuntimeError as missing_settings:
+            raise PermanentSendError(str(missing_settings)) from None
+        message = await client.messages.create_async(to=to_number, from_=self.settings.twilio_number, body=body)
+        return message.sid
+
+    async def send_sms(self, to_number: str, body: str) -> Optional[str]:
+        """Send one SMS now, once, no retry; returns the new MessageSid, or None if it failed."""
+        try:
+            return await self._send_or_raise(to_number, body)
         except Exception as error:  # twilio errors can quote the number: log the type only
             logger.error("sms: REST send failed (%s)", type(error).__name__)
             return None
-        return message.sid
 
     # --- Sanic ---------------------------------------------------------------------------------------------------
 
@@ -409,8 +429,18 @@ class SmsInput(InputChannel):
         async def health(_: Request) -> HTTPResponse:
             return response.json({"status": "ok"})
 
+        @sms_webhook.listener("before_server_stop")
+        async def stop_outbox(*_: Any) -> None:
+            await self.outbox.stop()
+            client, self._rest_client = self._rest_client, None
+            close = getattr(getattr(client, "http_client", None), "close", None)
+            if close is not None:  # the aiohttp session belongs to this server's event loop
+                await close()
+
         @sms_webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
+            # The outbox sender also sweeps replies a crashed server left queued, so run it on every server.
+            self.outbox.ensure_worker()
             try:
                 params = parse_twilio_form(request)
             except BadRequest as problem:

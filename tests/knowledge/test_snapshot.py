@@ -217,3 +217,19 @@ def test_the_action_server_keeps_one_snapshot_per_turn_and_rebuilds_it_after_a_c
     finally:
         directory.reset()
         engine.dispose()
+
+
+def test_records_read_table_by_table_are_the_records_made_from_the_models(testshire):
+    from sqlalchemy import select
+
+    from knowledge.search.snapshot import EAGER, read_active_records, record_of
+    from knowledge.store.models import Service
+
+    add_service(testshire, "Alderton Monthly Clinic", description="Alcohol clinic. By referral only.",
+                taxonomy=["Alcohol", "Families"], city="Alderton", postcode="XX1 3AA",
+                hours=[("MO,TU", time(9), time(12)), ("FR", time(13), time(17))])
+    testshire.commit()
+    models = testshire.execute(select(Service).where(Service.status == "active").options(*EAGER)).scalars().unique()
+    made = {record.id: record for record in map(record_of, models)}
+    read = {record.id: record for record in read_active_records(testshire)}
+    assert read == made and len(read) > 10

@@ -93,10 +93,10 @@
 
   // ---------- state ----------
 
-  function randomSenderId() {
+  function randomId(prefix) {
     var bytes = new Uint8Array(16);
     window.crypto.getRandomValues(bytes);
-    return "web-" + Array.prototype.map.call(bytes, function (b) {
+    return prefix + Array.prototype.map.call(bytes, function (b) {
       return ("0" + b.toString(16)).slice(-2);
     }).join("");
   }
@@ -114,7 +114,7 @@
 
   var saved = loadSaved();
   var state = {
-    sender: saved ? saved.sender : randomSenderId(),
+    sender: saved ? saved.sender : randomId("web-"),
     messages: saved ? saved.messages.slice(-MAX_SAVED_MESSAGES) : [],
     open: saved ? !!saved.open : false,
     inFlight: 0,
@@ -343,7 +343,7 @@
   var NOT_SENT = "Sorry, your message did not send. Check your internet connection and try again. ";
 
   /** A failed send keeps the message for "Try again"; the server's own words (a limit, with 999) win when it sent any. */
-  function showError(message, serverText) {
+  function showError(message, messageId, serverText) {
     var retry = el("button", { type: "button", className: "sp-retry", text: "Try again" });
     var notice = el("div", { className: "sp-msg sp-error" }, [
       serverText ? serverText + " " : NOT_SENT,
@@ -352,7 +352,7 @@
     retry.addEventListener("click", function () {
       notice.remove();
       input.focus();
-      enqueue(message);
+      enqueue(message, messageId); // the same id: a reply lost on the way is not stored twice
     });
     log.appendChild(notice);
     scrollToEnd();
@@ -478,7 +478,7 @@
     });
   }
 
-  function post(message) {
+  function post(message, messageId) {
     var metadata = { channel: "web" };
     if (config.area) metadata.area = config.area;
     if (config.now) metadata.now = config.now;
@@ -490,7 +490,7 @@
     return fetch(config.endpoint, {
       method: "POST",
       headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ sender: state.sender, message: message, metadata: metadata }),
+      body: JSON.stringify({ sender: state.sender, message: message, message_id: messageId, metadata: metadata }),
       credentials: "omit",
       cache: "no-store",
       referrerPolicy: "no-referrer",
@@ -511,7 +511,7 @@
         if (!state.exiting) handleReplies(replies);
       })
       .catch(function (error) {
-        if (!state.exiting) showError(message, error && error.serverText);
+        if (!state.exiting) showError(message, messageId, error && error.serverText);
       })
       .then(function () {
         window.clearTimeout(timer);
@@ -522,14 +522,14 @@
   }
 
   /** Messages go one at a time, so replies arrive in the order they were asked. */
-  function enqueue(message) {
-    state.queue = state.queue.then(function () { return post(message); });
+  function enqueue(message, messageId) {
+    state.queue = state.queue.then(function () { return post(message, messageId); });
   }
 
   function sendMessage(message, shownAs) {
     removeQuickReplies();
     addMessage("user", shownAs || message);
-    enqueue(message);
+    enqueue(message, randomId("m-"));
   }
 
   form.addEventListener("submit", function (event) {

@@ -58,6 +58,7 @@ class ScriptedAgent:
                 "text": message.text,
                 "input_channel": message.input_channel,
                 "metadata": message.metadata,
+                "message_id": message.message_id,
             }
         )
         out = message.output_channel

@@ -383,7 +383,13 @@ class SmsInput(InputChannel):
         messages = await self._reply_for(request, sender_id, text, collector, outcome, already_sent)
         if not messages or await self._opted_out(sender_id):
             return
-        await self.outbox.enqueue(message_sid, to_number, sender_id, messages)
+        try:
+            await self.outbox.enqueue(message_sid, to_number, sender_id, messages)
+        except Exception as error:  # noqa: BLE001 - the queue's store is down: never silent, send once without it
+            logger.error("sms: outbox unavailable (%s); sending the late reply directly", type(error).__name__)
+            for body in messages:
+                await self.send_sms(to_number, body)
+            return
         self.outbox.ensure_worker()
         self.outbox.wake()
 

@@ -35,7 +35,7 @@ import os
 import time
 import uuid
 from dataclasses import dataclass
-from typing import Any, Awaitable, Callable, Dict, List, Optional, Protocol, Tuple
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Protocol, Set, Tuple
 
 from channels.dedup import REDIS_URL_ENV
 
@@ -255,6 +255,7 @@ class SmsOutbox:
         self.settings = settings
         self._owner = uuid.uuid4().hex  # this sender's name on its claims
         self._workers: Dict[int, "asyncio.Task[None]"] = {}
+        self._wakers: Set["asyncio.Task[None]"] = set()  # held so the loop cannot drop them mid-send
 
     async def enqueue(self, message_sid: str, to_number: str, sender_id: str, bodies: List[str]) -> int:
         """Queue each part of one late reply; returns how many were new (0 for a retried webhook)."""
@@ -328,7 +329,9 @@ class SmsOutbox:
 
     def wake(self) -> None:
         """Send what is due now rather than at the next poll."""
-        asyncio.get_running_loop().create_task(self._drain_quietly())
+        task = asyncio.get_running_loop().create_task(self._drain_quietly())
+        self._wakers.add(task)
+        task.add_done_callback(self._wakers.discard)
 
     async def _drain_quietly(self) -> None:
         try:

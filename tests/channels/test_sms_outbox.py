@@ -243,3 +243,18 @@ def test_backend_from_env_uses_redis_under_the_shared_prefix(monkeypatch: pytest
     assert isinstance(backend, RedisOutboxBackend) and backend._key("due") == "run42:sms-outbox:due"
     monkeypatch.delenv("SIGNPOST_REDIS_URL")
     assert isinstance(backend_from_env(), InMemoryOutboxBackend)
+
+
+def test_with_the_queue_store_down_the_late_reply_is_still_sent_once_directly(api: FakeTwilioApi) -> None:
+    settings = SmsSettings(auth_token=AUTH_TOKEN, account_sid=ACCOUNT_SID, twilio_number=OUR_NUMBER,
+                           public_url=PUBLIC_URL, reply_timeout_seconds=0.1, api_base_url=api.base_url)
+    unreachable = RedisOutboxBackend("redis://127.0.0.1:1/0")  # nothing listens on port 1
+    channel = SmsInput(settings, store=InMemoryStore(), outbox_backend=unreachable, outbox_settings=QUICK_RETRIES)
+    harness = SmsHarness(channel, ScriptedBot(delay_seconds=0.3))
+    try:
+        assert replies(harness.text("slow question")) == []
+        wait_until(lambda: api.accepted)
+        time.sleep(0.3)
+        assert api.bodies() == ["Bot heard: slow question"]
+    finally:
+        harness.close()

@@ -215,14 +215,15 @@ def test_a_reply_left_claimed_by_a_crashed_server_is_sent_by_another_once_the_cl
 
 def test_nothing_is_sent_after_the_number_opts_out(api: FakeTwilioApi, namespace: str) -> None:
     api.fail_next = 1  # the first try fails, so the reply is still queued when STOP arrives
-    slow_retry = OutboxSettings(first_retry_seconds=0.6, max_retry_seconds=0.6, poll_seconds=0.05)
-    harness = SmsHarness(make_server(api, namespace, slow_retry), ScriptedBot(delay_seconds=0.3))
+    # Generous times, so STOP surely lands between the two tries and while the second turn is thinking.
+    slow_retry = OutboxSettings(first_retry_seconds=1.5, max_retry_seconds=1.5, poll_seconds=0.05)
+    harness = SmsHarness(make_server(api, namespace, slow_retry), ScriptedBot(delay_seconds=1.0))
     try:
         assert replies(harness.text("slow question")) == []
         wait_until(lambda: api.attempts)
         [confirmation] = replies(harness.text("STOP"))
         assert "999" in confirmation
-        time.sleep(1.2)
+        time.sleep(2.0)
         assert len(api.attempts) == 1 and api.accepted == []
         assert queue_is_empty(namespace)
 
@@ -230,7 +231,7 @@ def test_nothing_is_sent_after_the_number_opts_out(api: FakeTwilioApi, namespace
         harness.text("START")
         harness.text("another slow question")  # its turn outlasts the window
         harness.text("STOP")
-        time.sleep(0.8)
+        time.sleep(1.5)
         assert api.accepted == []
     finally:
         harness.close()

@@ -426,6 +426,14 @@ class SmsInput(InputChannel):
             logger.error("sms: REST send failed (%s)", type(error).__name__)
             return None
 
+    async def close(self) -> None:
+        """Stop this event loop's outbox sender and close the REST client (its aiohttp session is per loop)."""
+        await self.outbox.stop()
+        client, self._rest_client = self._rest_client, None
+        close = getattr(getattr(client, "http_client", None), "close", None)
+        if close is not None:
+            await close()
+
     # --- Sanic ---------------------------------------------------------------------------------------------------
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
@@ -437,11 +445,7 @@ class SmsInput(InputChannel):
 
         @sms_webhook.listener("before_server_stop")
         async def stop_outbox(*_: Any) -> None:
-            await self.outbox.stop()
-            client, self._rest_client = self._rest_client, None
-            close = getattr(getattr(client, "http_client", None), "close", None)
-            if close is not None:  # the aiohttp session belongs to this server's event loop
-                await close()
+            await self.close()
 
         @sms_webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:

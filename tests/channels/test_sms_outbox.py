@@ -188,6 +188,8 @@ def test_two_servers_draining_one_queue_send_each_part_once_and_in_order(api: Fa
         for _ in range(8):
             await asyncio.gather(server_a.outbox.drain(), server_b.outbox.drain(),
                                  server_a.outbox.drain(), server_b.outbox.drain())
+        await server_a.close()
+        await server_b.close()
 
     asyncio.run(both_servers())
     assert api.bodies() == parts
@@ -208,6 +210,7 @@ def test_a_reply_left_claimed_by_a_crashed_server_is_sent_by_another_once_the_cl
         await asyncio.sleep(1.2)
         assert await survivor.outbox.drain() == 1
         assert await survivor.outbox.drain() == 0
+        await survivor.close()
 
     asyncio.run(crash_then_sweep())
     assert api.bodies() == ["late reply"]

@@ -20,7 +20,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from knowledge.places.areas import AreaIndex
-from knowledge.search.snapshot import DirectorySnapshot, held_snapshot, hold, snapshot_fingerprint
+from knowledge.search.snapshot import DirectorySnapshot, held_snapshot, hold, settle_in_memory, snapshot_fingerprint
 from knowledge.store.db import make_engine, session_scope
 
 logger = logging.getLogger(__name__)
@@ -77,6 +77,7 @@ def snapshot(session: Session) -> DirectorySnapshot:
             if _snapshot is None or snapshot_fingerprint(session) != _snapshot.version:
                 _snapshot = DirectorySnapshot.build(session)
                 _builds += 1
+                settle_in_memory()  # no full garbage collection walks the new snapshot in the middle of a search
             _checked_at = time.monotonic()
         current = _snapshot
     hold(session, current)

@@ -15,6 +15,7 @@ however the directory changes meanwhile.
 """
 from __future__ import annotations
 
+import gc
 import hashlib
 import re
 from collections import defaultdict
@@ -574,3 +575,15 @@ def hold(session: Session, snapshot: DirectorySnapshot) -> None:
 
 def held_snapshot(session: Session) -> DirectorySnapshot | None:
     return session.info.get(SESSION_KEY)
+
+
+def settle_in_memory() -> None:
+    """Keep what is alive now (a snapshot just built, the program itself) out of the cyclic garbage collector's
+    full scans. A snapshot of 10,000 services is about a million objects; a full collection walks them all (about
+    100 ms on this machine), and one fell in the middle of every few searches, making their p95 ten times their p50.
+    Frozen objects are still freed by reference counting when the snapshot is replaced (records hold no cycles);
+    each call first unfreezes and collects, so cyclic garbage left from before is collected once per directory
+    version. The action server calls it after building a snapshot; a library caller may choose not to."""
+    gc.unfreeze()
+    gc.collect()
+    gc.freeze()

@@ -36,7 +36,7 @@ from channels.widget import WidgetInput  # noqa: E402
 
 # Contact details below are fictional on purpose: 01632 960xxx is Ofcom's drama range.
 GREETING_BUTTONS = [
-    {"title": "Find support near me", "payload": "/find_support"},
+    {"title": "Find support near me", "payload": "/help_alcohol"},
     {"title": "I'm worried about someone", "payload": "/worried_about_someone"},
 ]
 HOSTILE_TEXT = (
@@ -69,7 +69,7 @@ class ScriptedAgent:
             await out.send_text_with_buttons(
                 sender, "Hello. What would you like help with?", GREETING_BUTTONS
             )
-        elif text == "/find_support":
+        elif text == "/help_alcohol":
             await out.send_text_message(
                 sender,
                 "Example Recovery Service (test data) is open now.\n"

@@ -40,9 +40,12 @@ def test_metadata_reaches_on_new_message_and_replies_come_back(scripted_server, 
     assert status == 200
     assert replies[0]["recipient_id"] == stored_as
     assert replies[0]["text"] == "Hello. What would you like help with?"
-    assert [b["payload"] for b in replies[0]["buttons"]] == ["/find_support", "/worried_about_someone"]
+    assert [b["payload"] for b in replies[0]["buttons"]] == ["/help_alcohol", "/worried_about_someone"]
 
     received = [r for r in scripted_server.received() if r["sender"] == stored_as]
+    assert len(received) == 1
+    message_id = received[0].pop("message_id")
+    assert message_id  # a message without an id from the client still gets one (Rasa's own)
     assert received == [
         {"sender": stored_as, "text": "hello", "input_channel": "rest", "metadata": metadata}
     ]
@@ -141,12 +144,15 @@ def test_bot_failure_still_answers_and_logs_no_message_text(scripted_server) -> 
     secret = f"boom my name is Zebedee{uuid.uuid4().hex[:6]} and I use heroin"
     sender = new_sender()
     status, replies = scripted_server.post_json({"sender": sender, "message": secret})
-    assert status == 200 and replies == []
+    # Never silent: the bot raised, so the channel answers from safety/ (channels/fallback.py).
+    assert status == 200 and replies
+    assert "call 999" in replies[0]["text"]
+    assert all("Zebedee" not in reply.get("text", "") for reply in replies)
     # Also a rejected request, which is logged too.
     scripted_server.post_json({"sender": sender, "message": secret + "x" * MAX_MESSAGE_CHARS})
 
     log = scripted_server.log_path.read_text(errors="replace")
-    assert "rest.webhook.failure error_type=RuntimeError" in log
+    assert "fallback: the bot failed to handle a message (RuntimeError)" in log
     assert "rest.webhook.rejected status=400" in log
     assert "Zebedee" not in log
     assert sender not in log

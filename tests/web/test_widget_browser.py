@@ -107,7 +107,7 @@ def test_conversation_with_typed_message_and_quick_reply(page, widget_server) ->
         assert web_link.get_attribute("rel") == "noopener noreferrer"
 
         received = widget_server.received()[-2:]
-        assert [r["text"] for r in received] == ["hello", "/find_support"]
+        assert [r["text"] for r in received] == ["hello", "/help_alcohol"]
         for r in received:
             assert r["metadata"] == {"channel": "web", "area": "Cheltenham"}
             assert SENDER_PATTERN.match(r["sender"])

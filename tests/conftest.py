@@ -1,17 +1,15 @@
 """Shared pytest fixtures. Keep each group in its own section; add new groups below the existing ones."""
 from __future__ import annotations
 
-import uuid
 from typing import Iterator
 
 import pytest
-from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from knowledge.store.db import create_schema, make_engine, session_factory
 from knowledge.store.models import Base
-from tests.support.services import unavailable
+from tests.support.postgres import own_schema
 
 # ================================================================================================================
 # Directory database fixtures
@@ -21,7 +19,6 @@ from tests.support.services import unavailable
 # with empty tables. Without PostgreSQL, tests skip on a developer machine and fail under CI (tests/support/services.py).
 # ================================================================================================================
 
-PG_URL = "postgresql://postgres@127.0.0.1:5432/test"
 
 
 @pytest.fixture
@@ -35,23 +32,13 @@ def sqlite_engine(tmp_path) -> Iterator[Engine]:
 
 @pytest.fixture(scope="session")
 def _pg_schema_engine() -> Iterator[Engine]:
-    schema = f"signpost_test_{uuid.uuid4().hex[:12]}"
-    admin = make_engine(PG_URL)
-    try:
-        with admin.begin() as connection:
-            connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    except Exception as error:  # noqa: BLE001 - any connection failure means "not available here"
-        admin.dispose()
-        unavailable(f"PostgreSQL not reachable at 127.0.0.1:5432: {type(error).__name__}: {str(error).strip()[:200]}")
-    engine = make_engine(f"{PG_URL}?options=-csearch_path%3D{schema}")
-    create_schema(engine)
-    try:
-        yield engine
-    finally:
-        engine.dispose()
-        with admin.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    with own_schema("signpost_test") as url:
+        engine = make_engine(url)
+        create_schema(engine)
+        try:
+            yield engine
+        finally:
+            engine.dispose()
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ PostgreSQL is skipped with the reason when it is not running, except under CI=tr
 """
 from __future__ import annotations
 
-import uuid
 from typing import Iterator
 
 import pytest
@@ -13,27 +12,13 @@ from sqlalchemy.engine import Engine
 
 from insight.store import ensure_schema
 from knowledge.store.db import make_engine
-from tests.support.services import unavailable
-
-PG_URL = "postgresql://postgres@127.0.0.1:5432/test"
+from tests.support.postgres import own_schema
 
 
 @pytest.fixture(scope="session")
 def pg_insight_url() -> Iterator[str]:
-    schema = f"signpost_insight_{uuid.uuid4().hex[:12]}"
-    admin = make_engine(PG_URL)
-    try:
-        with admin.begin() as connection:
-            connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    except Exception as error:  # noqa: BLE001 - any connection failure means "not available here"
-        admin.dispose()
-        unavailable(f"PostgreSQL not reachable at 127.0.0.1:5432: {type(error).__name__}")
-    try:
-        yield f"{PG_URL}?options=-csearch_path%3D{schema}"
-    finally:
-        with admin.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    with own_schema("signpost_insight") as url:
+        yield url
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import uuid
 from typing import Iterator
 
 import pytest
@@ -25,9 +24,7 @@ from knowledge.store.db import (
     session_scope,
 )
 from knowledge.store.models import Base, Service
-from tests.support.services import unavailable
-
-PG_URL = "postgresql://postgres@127.0.0.1:5432/test"
+from tests.support.postgres import own_schema
 
 
 @pytest.fixture
@@ -40,24 +37,12 @@ def sqlite_database(tmp_path) -> Iterator[Engine]:
 @pytest.fixture
 def pg_database() -> Iterator[Engine]:
     """An empty schema of its own on the shared PostgreSQL server, dropped afterwards."""
-    schema = f"signpost_migrate_{uuid.uuid4().hex[:12]}"
-    admin = make_engine(PG_URL)
-    try:
-        with admin.begin() as connection:
-            connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    except Exception as error:  # noqa: BLE001 - any connection failure means "not available here"
-        admin.dispose()
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"PostgreSQL is required under CI: {type(error).__name__}")
-        unavailable(f"PostgreSQL not reachable at 127.0.0.1:5432: {type(error).__name__}")
-    engine = make_engine(f"{PG_URL}?options=-csearch_path%3D{schema}")
-    try:
-        yield engine
-    finally:
-        engine.dispose()
-        with admin.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    with own_schema("signpost_migrate") as url:
+        engine = make_engine(url)
+        try:
+            yield engine
+        finally:
+            engine.dispose()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

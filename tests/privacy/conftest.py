@@ -15,10 +15,9 @@ from typing import Iterator
 import pytest
 import sqlalchemy as sa
 
+from tests.support.postgres import PG_URL
 from tests.support.server import PSEUDONYM_KEY, SignpostServer
 from tests.support.services import unavailable
-
-PG_URL = "postgresql://postgres@127.0.0.1:5432/test"
 
 
 @pytest.fixture(scope="session")

@@ -10,12 +10,11 @@ import uuid
 from typing import Iterator
 
 import pytest
-import sqlalchemy as sa
 
+from tests.support.postgres import own_schema
 from tests.support.services import unavailable
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
-PG_URL = "postgresql://postgres@127.0.0.1:5432/test"
 
 
 def service_unreachable(what: str, error: Exception) -> None:
@@ -55,17 +54,5 @@ def redis_keys(prefix: str) -> list[bytes]:
 @pytest.fixture
 def pg_schema_url() -> Iterator[str]:
     """An SQLAlchemy URL for a fresh schema of this test's own on the local PostgreSQL, dropped afterwards."""
-    schema = f"signpost_prod_{uuid.uuid4().hex[:12]}"
-    admin = sa.create_engine(PG_URL, future=True)
-    try:
-        with admin.begin() as connection:
-            connection.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-    except Exception as error:  # noqa: BLE001
-        admin.dispose()
-        service_unreachable("PostgreSQL at 127.0.0.1:5432", error)
-    try:
-        yield f"{PG_URL}?options=-csearch_path%3D{schema}"
-    finally:
-        with admin.begin() as connection:
-            connection.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    with own_schema("signpost_prod") as url:
+        yield url

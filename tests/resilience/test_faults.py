@@ -38,10 +38,10 @@ from twilio.request_validator import RequestValidator
 from bot import settings
 from bot.cli.serve import _credentials_for, _endpoints_for
 from tests.channels.fake_telegram_api import FakeTelegramApi
+from tests.support.postgres import PG_URL
 from tests.support.server import free_port
 from tests.support.services import unavailable
 
-PG_URL = "postgresql://postgres@127.0.0.1:5432/test"
 TWILIO_AUTH_TOKEN = "faults-twilio-auth-token"
 TELEGRAM_TOKEN = "123456:faults-telegram-token"
 TELEGRAM_SECRET = "faults-telegram-secret"

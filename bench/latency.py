@@ -34,32 +34,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _server import RunningServer, print_header, start_server, write_json  # noqa: E402
 
 from bot import settings  # noqa: E402
+from tests.production.traffic import SCRIPTS  # noqa: E402
 
-SUNDAY_2AM = "2026-11-29T02:00:00"
-TUESDAY_11AM = "2026-11-24T11:00:00"
-FRIDAY_11PM = "2026-11-27T23:00:00"
-
-
-@dataclass(frozen=True)
-class Script:
-    metadata: dict[str, str]
-    turns: tuple[str, ...]
-
-
-CONVERSATIONS: tuple[Script, ...] = (
-    Script({"now": SUNDAY_2AM}, ("need help with my drinkin its getting bad", "cheltenham", "whats open now",
-                                 "thanks")),
-    Script({"now": TUESDAY_11AM, "area": "Coventry"}, ("im really worried about my sons drinking",
-                                                        "is this confidential", "thank you x")),
-    Script({"now": TUESDAY_11AM}, ("help with drugs please", "leicester", "are there any groups i can go to",
-                                   "bye")),
-    Script({"now": SUNDAY_2AM}, ("need help with heroin", "my mate took too many pills and is fitting",
-                                 "coventry")),
-    Script({"now": FRIDAY_11PM, "area": "Blackburn"}, ("whats open now", "when is drinkline open", "ok ta")),
-    Script({"now": TUESDAY_11AM}, ("just got out of jail and need help with drugs", "gloucester",
-                                   "are you a real person")),
-    Script({"now": SUNDAY_2AM}, ("hi", "i dont want to be here anymore")),
-)
+#: The same conversations the production fault test plays (one list, in tests/production/traffic.py).
+CONVERSATIONS = SCRIPTS
 
 
 @dataclass

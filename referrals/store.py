@@ -10,15 +10,15 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 import uuid
-from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Iterator
+from typing import ContextManager
 
 from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
+from knowledge.store.db import make_engine, session_scope
 from referrals import settings
 from referrals.models import PENDING, TELL_ADMIN, OutboxBase, OutboxEntry, utcnow
 from referrals.request import CallbackRequest
@@ -47,12 +47,9 @@ class Outbox:
     def __init__(self, engine: Engine, sealer: Sealer) -> None:
         self.engine = engine
         self.sealer = sealer
-        self._sessions = sessionmaker(bind=engine, future=True, expire_on_commit=False)
 
     @classmethod
     def from_environment(cls) -> "Outbox":
-        from knowledge.store.db import make_engine
-
         outbox = cls(make_engine(settings.outbox_url()), Sealer())
         outbox.create_schema()
         return outbox
@@ -60,17 +57,9 @@ class Outbox:
     def create_schema(self) -> None:
         OutboxBase.metadata.create_all(self.engine)
 
-    @contextmanager
-    def _unit(self) -> Iterator[Session]:
-        session = self._sessions()
-        try:
-            yield session
-            session.commit()
-        except BaseException:
-            session.rollback()
-            raise
-        finally:
-            session.close()
+    def _unit(self) -> ContextManager[Session]:
+        """One unit of work on the outbox's database, as the directory's sessions are."""
+        return session_scope(self.engine)
 
     # ------------------------------------------------------------------ the conversation side
 

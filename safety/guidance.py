@@ -16,13 +16,12 @@ from safety.crisis import CrisisType
 
 MAX_MESSAGE_CHARS = 300
 
-OPEN_DOOR = "I'm here if you want to talk about what else might help. You can message any time."
+#: Short on purpose: by SMS the whole reply after the 999 line must fit two segments (306 characters), so that an
+#: emergency costs at most three texts (tests/replies/test_reply_size.py).
+OPEN_DOOR = "I'm here any time you want to talk."
 
-_SAMARITANS = "Samaritans are there for you any time, day or night. Call free on 116 123."
-_SHOUT = "If talking is hard, you can text SHOUT to 85258. It's free, day or night."
-_NHS_111_MENTAL_HEALTH = (
-    "For urgent mental health help, call NHS 111 and choose the mental health option."
-)
+_SAMARITANS = "Samaritans: call free on 116 123, any time, day or night."
+_SHOUT = "If talking is hard, text SHOUT to 85258. It's free, day or night."
 
 _GUIDANCE: dict[CrisisType, tuple[str, ...]] = {
     CrisisType.NOT_BREATHING: (
@@ -34,52 +33,49 @@ _GUIDANCE: dict[CrisisType, tuple[str, ...]] = {
         "Call 999 now.",
         "If they are breathing, roll them on their side in the recovery position so they "
         "can't choke. Tilt their head back a little to keep the airway open.",
-        "Stay with them and keep checking their breathing. If it stops, tell 999 straight away. "
-        "They will talk you through what to do.",
+        "Stay with them and keep checking their breathing. If it stops, tell 999 straight away.",
     ),
     CrisisType.OVERDOSE: (
         "Call 999 now.",
-        "Tell them what was taken, how much and when, if you know. Nobody is in trouble for "
-        "calling. They just need to know to help.",
+        "Tell them what was taken, how much and when. Nobody gets in trouble for calling.",
         "If it might be heroin or other opioids and you have naloxone, use it now.",
-        "Don't leave them alone. If they are breathing but drowsy, put them on their side in "
-        "the recovery position and keep checking their breathing.",
+        "Don't leave them. If they are breathing but drowsy, put them on their side and keep "
+        "checking their breathing.",
     ),
     CrisisType.POISONING: (
         "Call 999 now.",
-        "Tell them what was swallowed, how much and when. Keep the bottle or packet to show "
-        "the ambulance crew.",
+        "Tell them what was swallowed, how much and when. Keep the bottle or packet for the "
+        "ambulance crew.",
         "Don't try to make them sick. If they are breathing but drowsy, put them on their "
         "side in the recovery position and stay with them.",
     ),
     CrisisType.SEIZURE: (
         "Call 999 now.",
-        "Move things away that could hurt them. Put something soft under their head if you can.",
-        "Don't hold them down and don't put anything in their mouth.",
-        "When the shaking stops, roll them on their side and stay with them. Seizures when "
-        "someone stops drinking can be very serious, so let 999 know about any drinking.",
+        "Move things away that could hurt them. Put something soft under their head.",
+        "Don't hold them down or put anything in their mouth.",
+        "When the shaking stops, roll them on their side and stay with them. Tell 999 about any "
+        "drinking: seizures after stopping can be serious.",
     ),
     CrisisType.WITHDRAWAL: (
         "Call 999 now.",
         "Stopping drink or tablets like diazepam suddenly can cause fits and severe confusion. "
-        "This needs a doctor straight away.",
-        "Tell them when the drinking or tablets stopped and what is happening now.",
-        "Don't stay alone. Ask someone to be with you, or stay with them, until help arrives.",
+        "It needs a doctor now.",
+        "Tell them when the drinking or tablets stopped and what is happening.",
+        "Don't be alone: ask someone to stay with you, or stay with them, until help arrives.",
     ),
     CrisisType.SUICIDAL: (
         "If you might act on these thoughts, call 999 now.",
-        "I'm really glad you told me. You don't have to go through this on your own.",
+        "I'm really glad you told me. You don't have to go through this alone.",
         _SAMARITANS,
         _SHOUT,
-        _NHS_111_MENTAL_HEALTH,
+        "Or call NHS 111 and choose the mental health option.",
     ),
     CrisisType.SELF_HARM: (
         "If you or someone else is badly hurt or bleeding a lot, call 999 now.",
-        "Thank you for telling me. You don't have to go through this on your own.",
+        "Thanks for telling me. You don't have to go through this alone.",
         _SAMARITANS,
         _SHOUT,
-        "If you need someone to look at an injury or want help today, call NHS 111. They "
-        "also have a mental health option.",
+        "For an injury or help today, call NHS 111. It has a mental health option too.",
     ),
     CrisisType.VIOLENCE: (
         "Call 999 now if you or anyone else is in danger.",
@@ -89,8 +85,7 @@ _GUIDANCE: dict[CrisisType, tuple[str, ...]] = {
     CrisisType.CHILD_AT_RISK: (
         "Call 999 now. You are doing the right thing.",
         "Tell them where you are and that the grown-up won't wake up or isn't well.",
-        "Stay with them if it's safe. The person on the phone will help you and tell you "
-        "what to do.",
+        "Stay with them if it's safe. The person on the phone will help you.",
         "If there's a neighbour or another grown-up you trust nearby, ask them to come.",
     ),
 }

@@ -23,6 +23,7 @@ from knowledge.bundled.loader import load_bundled
 from knowledge.formats.importer import import_hsds
 from knowledge.store.db import create_schema, make_engine, session_scope
 from replies.services import MORE_OPTIONS_BUTTON
+from safety.crisis import CrisisType
 from safety.guidance import emergency_guidance
 from tests.relevance.county import build
 
@@ -127,3 +128,9 @@ def test_by_sms_an_emergency_reply_starts_with_the_999_line_alone(crisis):
     assert rendered.messages[0] == guidance[0] and "999" in guidance[0] and "\n" not in rendered.messages[0]
     assert sms_segments(rendered.messages[0]) == 1
     assert "".join(rendered.messages[1:]).replace("\n", "") == "".join(guidance[1:])
+
+
+@pytest.mark.parametrize("crisis", [*CrisisType, None])
+def test_by_sms_every_emergency_reply_fits_three_segments(crisis):
+    rendered = render_sms([{"text": text} for text in emergency_guidance(crisis)])
+    assert turn_segments(rendered.messages) <= 3

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from pathlib import Path
 
 import pytest
@@ -33,7 +34,20 @@ def oakhaven(signpost_server):
     signpost_server.routes_file.write_text(
         f"services:\n  {RECOVERY_HUB}:\n    email: referrals@oakhaven-recovery.example\n", encoding="utf-8"
     )
+    _wait_until_the_assistant_sees_oakhaven(signpost_server)
     return signpost_server
+
+
+def _wait_until_the_assistant_sees_oakhaven(server) -> None:
+    """The action server checks for a changed directory at most once a second (actions/directory.py): earlier
+    tests on the same server may have left it a snapshot from before the import, so wait for the new one."""
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        replies = server.conversation(now=SUNDAY_2AM, area="Oakhaven").say("i need help with my drinking")
+        if "Oakhaven Alcohol Service" in "\n".join(r.get("text", "") for r in replies):
+            return
+        time.sleep(0.5)
+    pytest.fail("the running assistant never saw the imported Oakhaven services")
 
 
 def outbox(server) -> Outbox:
@@ -124,11 +138,13 @@ def test_by_sms_the_plan_is_one_message_of_at_most_two_segments(oakhaven):
     from channels.render import is_gsm7, sms_segments
     from tests.e2e.test_channels_live import Texter
 
+    # SMS carries no test clock: the options are for the real hour, so which services the SMS budget lists depends on
+    # when the suite runs (at night the lines open now lead). The plan always holds the local services found.
     phone = Texter(oakhaven)
     status, asked = phone.text("need help with my drinking")
     assert status == 200 and "town" in " ".join(asked).lower()
     status, options = phone.text("oakhaven")
-    assert status == 200 and "Oakhaven Alcohol Service" in "\n".join(options)
+    assert status == 200 and "Oakhaven" in "\n".join(options)
     status, plan = phone.text("send me this as a plan")
     (text,) = [m for m in plan if m.startswith("Your plan:")]
     assert "01632 960101" in text and "refer myself" in text and "999" in text

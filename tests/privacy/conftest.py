@@ -9,33 +9,19 @@ output captured to a file for the log test.
 """
 from __future__ import annotations
 
-import uuid
 from typing import Iterator
 
 import pytest
 import sqlalchemy as sa
 
-from tests.support.postgres import PG_URL
+from tests.support.postgres import own_schema
 from tests.support.server import PSEUDONYM_KEY, SignpostServer
-from tests.support.services import unavailable
 
 
 @pytest.fixture(scope="session")
-def _pg_tracker_schema() -> Iterator[str]:
-    schema = f"signpost_privacy_{uuid.uuid4().hex[:12]}"
-    admin = sa.create_engine(PG_URL, future=True)
-    try:
-        with admin.begin() as connection:
-            connection.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-    except Exception as error:  # noqa: BLE001 - any connection failure means "not available here"
-        admin.dispose()
-        unavailable(f"PostgreSQL not reachable at 127.0.0.1:5432: {type(error).__name__}: {str(error).strip()[:200]}")
-    try:
-        yield schema
-    finally:
-        with admin.begin() as connection:
-            connection.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+def _pg_tracker_url() -> Iterator[str]:
+    with own_schema("signpost_privacy") as url:
+        yield url
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -44,10 +30,10 @@ def tracker_store_url(request, tmp_path) -> Iterator[str]:
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'conversations.db'}"
         return
-    schema = request.getfixturevalue("_pg_tracker_schema")
-    yield f"{PG_URL}?options=-csearch_path%3D{schema}"
+    url = request.getfixturevalue("_pg_tracker_url")
+    yield url
     # Each test starts empty: the events table is Rasa's, created by the first store.
-    engine = sa.create_engine(f"{PG_URL}?options=-csearch_path%3D{schema}", future=True)
+    engine = sa.create_engine(url, future=True)
     with engine.begin() as connection:
         connection.execute(sa.text("DROP TABLE IF EXISTS events"))
     engine.dispose()

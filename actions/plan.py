@@ -34,7 +34,6 @@ from replies.plan import (
     plan_view,
     what_to_say,
 )
-from replies.services import OPEN_DOOR
 
 logger = logging.getLogger(__name__)
 
@@ -99,18 +98,3 @@ class ActionSendPlan(Action):
         else:
             dispatcher.utter_message(text=plan_text(plan))
         return []
-
-
-def utter_with_offer(
-    dispatcher: CollectingDispatcher, messages: List[str], offer: Dict[Text, Any] | None
-) -> None:
-    """Sends the answer's messages with the offer after the services and before a closing open door, so the
-    conversation still ends on "You can message any time"."""
-    closing = messages[-1:] if messages and messages[-1] == OPEN_DOOR else []
-    body = messages[: len(messages) - len(closing)]
-    for text in body:
-        dispatcher.utter_message(text=text)
-    if offer:
-        dispatcher.utter_message(**offer)
-    for text in closing:
-        dispatcher.utter_message(text=text)

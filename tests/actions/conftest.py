@@ -8,9 +8,7 @@ import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import directory
-from knowledge.bundled.loader import load_bundled
-from knowledge.store.db import create_schema, make_engine, session_scope
+from tests.support.directory import actions_directory
 
 SLOTS = ("need", "area", "area_unrecognised", "relationship", "substance", "age", "writer_age", "for_whom",
          "wants_open_now",
@@ -19,16 +17,8 @@ SLOTS = ("need", "area", "area_unrecognised", "relationship", "substance", "age"
 
 @pytest.fixture
 def directory_database(tmp_path, monkeypatch) -> Iterator[str]:
-    url = f"sqlite:///{tmp_path / 'directory.db'}"
-    engine = make_engine(url)
-    create_schema(engine)
-    with session_scope(engine) as session:
-        load_bundled(session)
-    engine.dispose()
-    monkeypatch.setenv("SIGNPOST_DATABASE_URL", url)
-    directory.reset()
-    yield url
-    directory.reset()
+    with actions_directory(tmp_path, monkeypatch) as url:
+        yield url
 
 
 def make_tracker(

@@ -7,32 +7,22 @@ import logging
 import pytest
 from sqlalchemy import select, text
 
-from actions import directory
 from actions.emergency import ActionEmergency
 from actions.find_services import ActionFindServices
 from insight.models import EventRow
 from insight.recorder import default_recorder, record_answer
-from knowledge.bundled.loader import load_bundled
-from knowledge.store.db import create_schema, make_engine, session_scope
+from knowledge.store.db import make_engine, session_scope
 from tests.actions.conftest import make_tracker, run_action, texts
+from tests.support.directory import actions_directory
 
 SUNDAY_2AM = {"now": "2026-12-06T02:10:00"}
 
 
 @pytest.fixture
 def directory_url(tmp_path, monkeypatch):
-    url = f"sqlite:///{tmp_path / 'directory.db'}"
-    engine = make_engine(url)
-    create_schema(engine)
-    with session_scope(engine) as session:
-        load_bundled(session)
-    engine.dispose()
-    monkeypatch.setenv("SIGNPOST_DATABASE_URL", url)
-    monkeypatch.setenv("SIGNPOST_CLOCK_OVERRIDE", "1")
-    directory.reset()
-    yield url
-    assert default_recorder().flush(timeout=20)
-    directory.reset()
+    with actions_directory(tmp_path, monkeypatch, clock_override=True) as url:
+        yield url
+        assert default_recorder().flush(timeout=20)
 
 
 def _ask():

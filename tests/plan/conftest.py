@@ -8,12 +8,11 @@ from typing import Iterator
 
 import pytest
 
-from actions import callback, directory
-from knowledge.bundled.loader import load_bundled
-from knowledge.formats.importer import import_hsds
-from knowledge.store.db import create_schema, make_engine, session_scope
+from actions import callback
+from knowledge.store.db import make_engine
 from referrals.sealing import Sealer, new_key
 from referrals.store import Outbox
+from tests.support.directory import actions_directory
 
 OAKHAVEN = Path(__file__).with_name("oakhaven.json")
 ALCOHOL_SERVICE = "test-oakhaven-alcohol"
@@ -24,19 +23,9 @@ TUESDAY_11AM = "2026-12-01T11:00:00"
 
 @pytest.fixture
 def directory_database(tmp_path, monkeypatch) -> Iterator[str]:
-    url = f"sqlite:///{tmp_path / 'directory.db'}"
-    engine = make_engine(url)
-    create_schema(engine)
-    with session_scope(engine) as session:
-        load_bundled(session)
-        report = import_hsds(session, json.loads(OAKHAVEN.read_text()), scope="")
-        assert not report.rejected, report.rejected
-    engine.dispose()
-    monkeypatch.setenv("SIGNPOST_DATABASE_URL", url)
-    monkeypatch.setenv("SIGNPOST_CLOCK_OVERRIDE", "1")
-    directory.reset()
-    yield url
-    directory.reset()
+    feed = json.loads(OAKHAVEN.read_text())
+    with actions_directory(tmp_path, monkeypatch, feed=feed, clock_override=True, scope="") as url:
+        yield url
 
 
 @pytest.fixture

@@ -15,17 +15,14 @@ import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import directory
 from actions.find_services import ActionFindServices
 from actions.more_options import ActionMoreOptions
 from channels.render import choices_from_buttons, is_gsm7, render_sms, sms_segments, turn_segments
-from knowledge.bundled.loader import load_bundled
-from knowledge.formats.importer import import_hsds
-from knowledge.store.db import create_schema, make_engine, session_scope
 from replies.services import MORE_OPTIONS_BUTTON
 from safety.crisis import CrisisType
 from safety.guidance import emergency_guidance
 from tests.relevance.county import build
+from tests.support.directory import actions_directory
 
 SLOTS = ("need", "area", "area_unrecognised", "relationship", "substance", "age", "writer_age", "for_whom",
          "wants_open_now", "privacy_notice_shown", "plan_ids", "more_options_shown")
@@ -37,19 +34,9 @@ TUESDAY_10AM = "2026-12-01T10:00:00+00:00"
 
 @pytest.fixture
 def county(tmp_path, monkeypatch) -> Iterator[str]:
-    url = f"sqlite:///{tmp_path / 'directory.db'}"
-    engine = make_engine(url)
-    create_schema(engine)
-    with session_scope(engine) as session:
-        load_bundled(session)
-        report = import_hsds(session, build(), today=dt.date(2026, 11, 20))
-        assert report.rejected == []
-    engine.dispose()
-    monkeypatch.setenv("SIGNPOST_DATABASE_URL", url)
-    monkeypatch.setenv("SIGNPOST_CLOCK_OVERRIDE", "1")
-    directory.reset()
-    yield url
-    directory.reset()
+    with actions_directory(tmp_path, monkeypatch, feed=build(), clock_override=True,
+                           today=dt.date(2026, 11, 20)) as url:
+        yield url
 
 
 def tracker_for(channel: str, now: str, **slots: Any) -> Tracker:

@@ -4,8 +4,10 @@ Formats: HSDS 3.0 and ORUK 3.0 (lists, API pages, ``service_full``, ``organizati
 Outpost-based feeds. Each record goes reader (its format, to HSDS 3.0 shape) -> :func:`~knowledge.formats.hsds3.
 parse_service` (the common parsed form, checked) -> :func:`~knowledge.formats.writer.write_service`.
 
-Each record is written on its own SAVEPOINT: a bad record is reported with its id (or index) and the reason, and
-nothing of it is written, while the good records in the same file still go in. The caller owns the transaction
+A batch of records is written on one SAVEPOINT and one flush (each table's rows in one executemany); if the
+database or the writer refuses any of them, that batch is written again one record per SAVEPOINT. So a bad record is
+reported with its id (or index) and the reason, and nothing of it is written, while the good records in the same
+file still go in. The caller owns the transaction
 (``with session_scope(engine) as session: import_hsds(session, data, ...)``).
 
 Decisions worth knowing:
@@ -160,8 +162,7 @@ def import_hsds(
                                                                  scope=scope))
                         for index, record in kept[start:start + BATCH_SIZE]]
         known = look_up_batch(session, [parsed for _, parsed, _ in parsed_batch if not isinstance(parsed, str)])
-        for label, parsed, context in parsed_batch:
-            _write_one(session, label, parsed, context, known, report)
+        _write_batch(session, parsed_batch, known, report)
     return report
 
 
@@ -178,6 +179,32 @@ def _parse_one(feed: detect.Feed, index: int, record: Any, context: Context) -> 
         return label, str(error), context
 
 
+def _write_batch(session: Session, batch: List[Tuple[str, Any, Context]], known: KnownRows,
+                 report: ImportReport) -> None:
+    """Write a batch of parsed records on one SAVEPOINT with one flush, so each table's new rows go in as one
+    executemany rather than one INSERT per row and record. If any record fails, the whole batch is undone and
+    written again one record per SAVEPOINT (:func:`_write_one`): the failing record is named and writes nothing,
+    and the others still go in, exactly as if every record had been written on its own."""
+    marks = [len(context.warnings) for _, _, context in batch]
+    try:
+        with session.begin_nested():
+            existed = [write_service(session, parsed, context.warnings, known)
+                       for _, parsed, context in batch if not isinstance(parsed, str)]
+            session.flush()
+    except (RecordError, SQLAlchemyError):
+        for (_, _, context), mark in zip(batch, marks):
+            del context.warnings[mark:]  # the records are written again, and warn again
+        for label, parsed, context in batch:
+            _write_one(session, label, parsed, context, known, report)
+        return
+    outcomes = iter(existed)
+    for label, parsed, context in batch:
+        if isinstance(parsed, str):
+            report.rejected.append((label, parsed))
+        else:
+            _report_written(report, label, parsed, context, next(outcomes))
+
+
 def _write_one(session: Session, label: str, parsed: Any, context: Context, known: KnownRows,
                report: ImportReport) -> None:
     """Write one parsed record on its own SAVEPOINT, so a rejected record writes nothing and loses no other."""
@@ -192,6 +219,10 @@ def _write_one(session: Session, label: str, parsed: Any, context: Context, know
         reason = str(error) if isinstance(error, RecordError) else _db_reason(error)
         report.rejected.append((label, reason))
         return
+    _report_written(report, label, parsed, context, existed)
+
+
+def _report_written(report: ImportReport, label: str, parsed: Any, context: Context, existed: bool) -> None:
     report.warnings.extend((label, message) for message in context.warnings)
     (report.updated if existed else report.created).append(parsed["service"]["id"])
 

@@ -1,12 +1,12 @@
 """Store one service in the common parsed form (see :mod:`knowledge.formats.hsds3`): the only write path.
 
 A service already in the database is replaced with its children (the feed is the truth for it); organisations,
-locations, taxonomies and terms are merged by their stored id. The caller runs this inside a SAVEPOINT, so a
-failure leaves nothing of the record behind.
+locations, taxonomies and terms are merged by their stored id. The caller runs this inside a SAVEPOINT (a batch's,
+or on a retry the record's own), so a failure leaves nothing of the record behind.
 
-Speed (bench/bench_scale.py): a record's rows are written in one flush at the end (the caller's), not one before
-every look-up. Autoflush is off while a record is written, so a row this record has added but not yet flushed is
-found through :class:`_Rows` (the session's ``get`` only sees flushed rows). The only flushes left inside a record
+Speed (bench/bench_scale.py): a batch's rows are written in one flush at the end (the caller's), not one before
+every look-up. Autoflush is off while a record is written, so a row this record or its batch has added but not yet
+flushed is found through :class:`_Rows` (the session's ``get`` only sees flushed rows). The only flushes left inside a record
 are where rows are deleted and rows with the same ids may come back (a service's or a location's children).
 The rows a batch of records merges by id (services, organisations, locations, taxonomies, terms) are looked up
 with one query per table for the whole batch (:func:`look_up_batch`), not one ``session.get`` each.
@@ -33,6 +33,7 @@ from knowledge.store.models import (
     ServiceAtLocation,
     Taxonomy,
     TaxonomyTerm,
+    new_id,
 )
 
 #: Tables whose rows a record merges by id, and so looks up before writing.
@@ -122,8 +123,9 @@ class _Rows:
         return self.session.get(model, row_id)
 
     def pending(self, model: type, row_id: Optional[str]) -> Optional[Any]:
-        """The row with this id that this record added and that is not flushed yet, if any."""
-        row = self.added.get((model, row_id))
+        """The row with this id that this record (or an earlier record of its batch, written on the same
+        SAVEPOINT) added and that is not flushed yet, if any."""
+        row = self.added.get((model, row_id)) or self.known.rows.get((model, row_id))
         return row if row is not None and inspect(row).pending else None
 
     def add(self, row: Any) -> Any:
@@ -261,8 +263,11 @@ def _write_attributes(rows: _Rows, service: Service, attributes: List[Json], war
 
 
 def _new(model: type, values: Json, **extra: Any) -> Any:
-    """A new row; ids missing from the feed are generated (HSDS requires them, feeds sometimes omit them)."""
-    clean = {key: value for key, value in values.items() if not (key == "id" and value is None)}
-    clean.update(extra)
+    """A new row; ids missing from the feed are generated (HSDS requires them, feeds sometimes omit them).
+    Generated here rather than by the column default at INSERT: rows that all carry their id are inserted
+    together (one executemany per table), a row without one is inserted on its own."""
+    clean = dict(values, **extra)
+    if clean.get("id") is None:
+        clean["id"] = new_id()
     return model(**clean)
 

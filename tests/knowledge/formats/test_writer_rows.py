@@ -7,12 +7,12 @@ a column, a report line) changes a digest.
 """
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from knowledge.formats.ids import original_id
 from knowledge.formats.importer import import_hsds
 from knowledge.store.db import session_scope
-from knowledge.store.models import Organization
+from knowledge.store.models import Organization, Phone, Service
 from tests.knowledge.formats.stored_rows import TODAY, digests, import_scenario, stored_rows
 
 GOLDEN = {
@@ -61,3 +61,23 @@ def test_a_record_rolled_back_in_a_batch_leaves_nothing_the_next_one_could_mista
         organizations = session.scalars(select(Organization)).all()
         assert [org.name for org in organizations] == ["Fictional Shared Charity"]
         assert sorted(original_id(s.id, scope=s.id_scope) for s in organizations[0].services) == ["first", "second"]
+
+
+def test_a_record_the_database_refuses_in_a_batch_is_named_and_the_others_are_written_once(engine):
+    """A batch goes in on one SAVEPOINT; when the database refuses it (here the second record's phone gets the
+    same stored id, ``<service>#<phone>``, as the first's), the batch is written again record by record: only that
+    record is rejected, with the database's reason, and the others' rows and warnings are there exactly once."""
+    feed = [
+        {**_record("first", phones=[{"id": "x#p", "number": "01632 960000"}]), "assured_date": None},
+        _record("first#x", phones=[{"id": "p", "number": "01632 960001"}]),
+        _record("last"),
+    ]
+    with session_scope(engine) as session:
+        report = import_hsds(session, feed, source="Fictional feed", today=TODAY)
+    assert [(label, reason.startswith("the database refused it")) for label, reason in report.rejected] == [
+        ("first#x", True)]
+    assert [label for label, _ in report.warnings] == ["first"]
+    with session_scope(engine) as session:
+        stored = sorted(original_id(s.id, scope=s.id_scope) for s in session.scalars(select(Service)))
+        assert stored == ["first", "last"]
+        assert session.scalar(select(func.count()).select_from(Phone)) == 1

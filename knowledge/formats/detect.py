@@ -6,7 +6,8 @@ Shapes recognised (see ``shared/directory-samples/README.md`` for real examples 
 * an HSDS 3.0 / ORUK 3.0 API page ``{"total_items", "total_pages", "page_number", "contents": [...]}``;
 * an ORUK 1.0 or Outpost (Spring-style) page ``{"totalPages", "number", "last", "content": [...]}``;
 * one service object (``service_full``);
-* an HSDS 3.0 ``organization_full``: an organisation with its ``services`` nested in it.
+* an HSDS 3.0 ``organization_full``: an organisation with its ``services`` nested in it (see
+  :mod:`knowledge.formats.organisation`).
 
 The records' format is decided from the keys they carry: Outpost's (``organisation``, ``taxonomies``,
 ``min_age``…), else ORUK 1.0's (``regular_schedules``, ``eligibilitys``, ``attending_type``…), else HSDS 3.0.
@@ -16,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, List, Optional
 
-from knowledge.formats import hsds3, oruk1, outpost
+from knowledge.formats import hsds3, organisation, oruk1, outpost
 
 HSDS3 = "HSDS 3.0 / ORUK 3.0"
 ORUK1 = "ORUK 1.0"
@@ -78,21 +79,12 @@ def _records_of_object(data: Dict[str, Any], notes: List[str]) -> List[Any]:
                 notes.append(page_note)
             return data[key]
     if isinstance(data.get("services"), list) and "id" in data and "name" in data:
-        organisation = {key: value for key, value in data.items() if key not in ("services",)}
-        notes.append(f"This file is the organisation {data.get('name')!r} with {len(data['services'])} services nested "
-                     "in it; each service is loaded with that organisation.")
-        return [_with_organisation(service, organisation) for service in data["services"]]
+        services, organisation_notes = organisation.nested_services(data)
+        notes.extend(organisation_notes)
+        return services
     if "id" in data and "name" in data:
         return [data]
     raise FeedShapeError("expected a list of services, a page with 'contents', or one service object")
-
-
-def _with_organisation(service: Any, organisation: Dict[str, Any]) -> Any:
-    if not isinstance(service, dict) or isinstance(service.get("organization"), dict):
-        return service
-    slim = {key: value for key, value in organisation.items()
-            if not isinstance(value, (list, dict))}  # the organisation itself, not its locations and contacts
-    return {**service, "organization": slim}
 
 
 def _page_note(page: Dict[str, Any], size: int) -> Optional[str]:

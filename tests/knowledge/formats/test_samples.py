@@ -117,6 +117,35 @@ def test_organization_full_attaches_the_organisation_to_its_nested_services(engi
             SCOPE, "d9d5e0f5-d3ce-4f73-9a2f-4dd0ecc6c610")
 
 
+def test_organization_full_gives_a_service_with_no_phone_or_location_the_organisations(engine):
+    """The official sample's service, once as it is and once with no phones, contacts or locations of its own:
+    the bare one gets the organisation's phone and its location (with the address); the other keeps its own."""
+    data = sample("hsds3-organization-full.json")
+    bare = copy.deepcopy(data["services"][0])
+    bare.update(id="a-bare-service", phones=[], contacts=[], service_at_locations=[])
+    own_phone = copy.deepcopy(bare)
+    own_phone.update(id="a-service-with-its-own-phone", phones=[{"id": "own", "number": "01632 960123"}])
+    data["services"] += [bare, own_phone]
+    with session_scope(engine) as session:
+        report = load(session, data)
+    assert len(report.created) == 3 and report.rejected == []
+    assert any("1 with no phone of their own were given the organisation's phone numbers" in note
+               and "2 with no location of their own were given the organisation's locations" in note
+               for note in report.notes)
+    with session_scope(engine) as session:
+        service = session.get(Service, scoped(SCOPE, "a-bare-service"))
+        assert [phone.number for phone in service.phones] == [data["phones"][0]["number"]]  # as the sample has it
+        assert [(sal.location.name, sal.location.addresses[0].postal_code)
+                for sal in service.service_at_locations] == [("MyCity Civic Center", "ABC 1234")]
+        own = session.get(Service, scoped(SCOPE, "a-service-with-its-own-phone"))
+        # Its own phone first; the organisation's location brings that location's phone with it.
+        assert [(phone.number, phone.location_id is not None) for phone in own.phones] == [
+            ("01632 960123", False), (data["phones"][0]["number"], True)]
+        assert [sal.location.name for sal in own.service_at_locations] == ["MyCity Civic Center"]
+        original = session.get(Service, scoped(SCOPE, "ac148810-d857-441c-9679-408f346de14b"))
+        assert len(original.phones) == 1 and len(original.service_at_locations) == 1
+
+
 def test_a_monthly_schedule_with_month_days_is_kept(engine):
     data = sample("hsds3-service-full.json")
     data["schedules"] = [{"id": "monthly", "freq": "MONTHLY", "bymonthday": "1,15", "opens_at": "10:00",

@@ -3,7 +3,14 @@
 Times are written as wall-clock ``HH:MM`` with no offset, meaning Europe/London (HSDS offsets are fixed and
 cannot follow summer time; see the importer's docstring). Our extensions (``source``, ``source_url``,
 ``is_national``, ``is_crisis_line`` and schedule ``closes_on_bank_holidays``) are included; HSDS consumers ignore
-unknown fields. Empty optional fields are left out so the files stay readable. Ids are written as the feed sent them (without
+unknown fields.
+
+Holiday schedules a feed gave (ORUK 1.0 ``holiday_schedules``) are written twice over, each in its format's shape:
+in the ``schedules``, the HSDS 3.0 way (regular rules paused over the dates with ``valid_from``/``valid_to``, changed
+hours as rules valid on those days only), which is what any HSDS reader follows; and as ``holiday_schedules``
+(``closed``, ``start_date``, ``end_date``, ``opens_at``/``closes_at``) on the service and on each service at a
+location, as ORUK 1.0 has them. Importing the export applies them again, which changes nothing: the rules are
+already paused over those dates. Empty optional fields are left out so the files stay readable. Ids are written as the feed sent them (without
 the scope that keeps councils apart in the database; see :mod:`knowledge.formats.ids`).
 """
 from __future__ import annotations
@@ -17,6 +24,7 @@ from sqlalchemy.orm import Session, selectinload
 from knowledge.formats.ids import original_id
 from knowledge.store.models import (
     Attribute,
+    HolidaySchedule,
     Location,
     Organization,
     Phone,
@@ -44,6 +52,8 @@ def export_hsds(session: Session) -> List[Json]:
             selectinload(Service.attributes).selectinload(Attribute.taxonomy_term),
             selectinload(Service.languages),
             selectinload(Service.cost_options),
+            selectinload(Service.holiday_schedules),
+            selectinload(Service.service_at_locations).selectinload(ServiceAtLocation.holiday_schedules),
         )
         .order_by(Service.id)
     ).all()
@@ -68,6 +78,7 @@ def service_to_hsds(session: Session, service: Service) -> Json:
     ordered_phones = sorted(service.phones, key=lambda p: p.position)
     out["phones"] = [_phone(p, ids) for p in ordered_phones if p.location_id is None]
     out["schedules"] = [_schedule(s, ids) for s in sorted(service.schedules, key=_schedule_key)]
+    _add_holidays(out, service.holiday_schedules, ids)
     out["service_areas"] = [
         ids.own_id(_fields(a, ("id", "name", "description", "extent", "extent_type", "uri")))
         for a in sorted(service.service_areas, key=lambda a: (a.name, a.id))
@@ -145,7 +156,17 @@ def _service_at_location(sal: ServiceAtLocation, phones: List[Phone], ids: _Ids)
     out["location"] = location_out
     out["phones"] = [_phone(p, ids) for p in phones]
     out["schedules"] = [_schedule(s, ids) for s in sorted(sal.schedules, key=_schedule_key)]
+    _add_holidays(out, sal.holiday_schedules, ids)
     return out
+
+
+def _add_holidays(out: Json, holidays: List[HolidaySchedule], ids: _Ids) -> None:
+    """ORUK 1.0 ``holiday_schedules``, only when there are any (most services have none)."""
+    if holidays:
+        out["holiday_schedules"] = [
+            ids.own_id(_fields(h, ("id", "closed", "opens_at", "closes_at", "start_date", "end_date")))
+            for h in sorted(holidays, key=lambda h: (h.start_date, h.id))
+        ]
 
 
 def _attribute(session: Session, attribute: Attribute, ids: _Ids) -> Json:

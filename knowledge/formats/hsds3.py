@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Optional, Set
+from typing import Any, Dict, List, Optional, Set, Tuple
 
 from knowledge.formats import fields, ids
 from knowledge.formats.fields import Json, RecordError
@@ -139,7 +139,8 @@ def parse_service(record: Any, context: Context) -> Json:
         "languages": _languages(record, service_id, seen),
         "cost_options": _cost_options(record, service_id, seen),
     }
-    parsed["schedules"], parsed["sals"] = _hours_and_locations(record, service_id, scope, seen, context)
+    parsed["schedules"], parsed["holidays"], parsed["sals"] = _hours_and_locations(
+        record, service_id, scope, seen, context)
     return parsed
 
 
@@ -240,9 +241,10 @@ def _number_and_extension(number: Optional[str]):
 
 
 def _hours_and_locations(record: Json, service_id: str, scope: str, seen: _Seen, context: Context):
-    """Service-level schedules and the service_at_locations; if any schedule cannot be followed, no hours at all."""
+    """Service-level schedules and holiday schedules, and the service_at_locations; if any schedule cannot be
+    followed, no hours at all."""
     dropped: List[str] = []
-    schedules = _schedules(
+    schedules, holidays = _schedules(
         fields.as_list(record, "schedules") + fields.as_list(record, "regular_schedules"),
         fields.as_list(record, "holiday_schedules"), service_id, seen, context, dropped)
     sals = []
@@ -257,14 +259,16 @@ def _hours_and_locations(record: Json, service_id: str, scope: str, seen: _Seen,
         for reason in dict.fromkeys(dropped):  # the same schedule nested in three places is one warning
             context.warnings.append(
                 f"{reason}: all of this service's opening hours are left out, so it shows 'hours not known'")
-        schedules = []
+        schedules, holidays = [], []
         for item in sals:
-            item["schedules"] = []
-    return schedules, sals
+            item["schedules"], item["holidays"] = [], []
+    return schedules, holidays, sals
 
 
 def _schedules(raws: List[Any], holidays_raw: List[Any], owner: str, seen: _Seen, context: Context,
-               dropped: List[str]) -> List[Json]:
+               dropped: List[str]) -> Tuple[List[Json], List[Json]]:
+    """Schedule values with the holiday schedules applied, and the holiday schedules themselves (kept for export;
+    a holiday that is over is neither)."""
     parsed = []
     for raw in raws:
         try:
@@ -289,7 +293,19 @@ def _schedules(raws: List[Any], holidays_raw: List[Any], owner: str, seen: _Seen
         for values in parsed:  # holiday rows and split rows get ids under the same owner
             if values["id"] and not values["id"].startswith(owner + "#"):
                 values["id"] = ids.owned(owner, values["id"])
-    return parsed
+    return parsed, _holidays_kept(holidays, owner, seen)
+
+
+def _holidays_kept(holidays: List[Json], owner: str, seen: _Seen) -> List[Json]:
+    """HolidaySchedule values; the same holiday nested in several places is stored once."""
+    kept = []
+    for holiday in holidays:
+        stored_id = ids.owned(owner, holiday["id"])
+        if seen.first_time("holiday_schedule", stored_id):
+            kept.append({"id": stored_id, "closed": holiday["closed"], "opens_at": holiday.get("opens_at"),
+                         "closes_at": holiday.get("closes_at"), "start_date": holiday["start"],
+                         "end_date": holiday["end"]})
+    return kept
 
 
 def _service_at_location(raw: Any, service_id: str, scope: str, seen: _Seen, context: Context,
@@ -307,14 +323,16 @@ def _service_at_location(raw: Any, service_id: str, scope: str, seen: _Seen, con
                 phone_sources += [(p, contact) for p in fields.as_list(contact, "phones")]
     schedule_raws = (fields.as_list(raw, "schedules") + fields.as_list(raw, "regular_schedules")
                      + fields.as_list(location_raw, "schedules"))
+    schedules, holidays = _schedules(schedule_raws, fields.as_list(raw, "holiday_schedules"), service_id, seen,
+                                     context, dropped)
     return {
         "sal": {"id": ids.owned(service_id, fields.raw_id(raw)),
                 "description": fields.text(raw, "description", ServiceAtLocation)},
         "location": location,
         "addresses": _addresses(location_raw, location["id"]),
         "phones": _phones(phone_sources, service_id, seen, context),
-        "schedules": _schedules(schedule_raws, fields.as_list(raw, "holiday_schedules"), service_id, seen, context,
-                                dropped),
+        "schedules": schedules,
+        "holidays": holidays,
     }
 
 

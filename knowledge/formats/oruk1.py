@@ -37,10 +37,11 @@ CLASSIFICATIONS = {
     "deliverable_type": "ORUK deliverable type",
 }
 
-#: Keys whose presence marks a record as ORUK 1.0 (HSDS 3.0 has none of them).
+#: Keys whose presence marks a record as ORUK 1.0 (HSDS 3.0 has none of them). Not ``holiday_schedules``: signpost's
+#: HSDS 3.0 export carries them too (knowledge/formats/exporter.py), and the HSDS 3.0 reader reads them.
 MARKERS = frozenset({
     "eligibilitys", "eligibilities", "service_taxonomys", "service_taxonomies", "regular_schedules",
-    "holiday_schedules", "attending_type", "attending_access", "deliverable_type",
+    "attending_type", "attending_access", "deliverable_type",
 })
 
 

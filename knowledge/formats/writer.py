@@ -23,6 +23,7 @@ from knowledge.store.models import (
     Address,
     Attribute,
     CostOption,
+    HolidaySchedule,
     Language,
     Location,
     Organization,
@@ -159,7 +160,7 @@ def _write_service(rows: _Rows, parsed: Json, warnings: List[str]) -> bool:
     if service is not None:
         # Flush the deletes first so children re-imported with the same ids are inserted cleanly.
         for children in (service.phones, service.schedules, service.service_areas, service.service_at_locations,
-                         service.attributes, service.languages, service.cost_options):
+                         service.attributes, service.languages, service.cost_options, service.holiday_schedules):
             children.clear()
         session.flush()
     else:
@@ -175,6 +176,8 @@ def _write_children(rows: _Rows, service: Service, parsed: Json, warnings: List[
         service.phones.append(_new(Phone, phone, position=position))
     for schedule in parsed["schedules"]:
         service.schedules.append(_new(Schedule, schedule))
+    for holiday in parsed.get("holidays", ()):
+        service.holiday_schedules.append(_new(HolidaySchedule, holiday))
     for area in parsed["areas"]:
         service.service_areas.append(_new(ServiceArea, area))
     for language in parsed.get("languages", ()):
@@ -228,6 +231,8 @@ def _write_locations(rows: _Rows, service: Service, parsed: Json) -> None:
         service.service_at_locations.append(sal)
         for schedule in item["schedules"]:
             sal.schedules.append(_new(Schedule, schedule))
+        for holiday in item.get("holidays", ()):
+            sal.holiday_schedules.append(_new(HolidaySchedule, holiday))
         for phone in item["phones"]:
             service.phones.append(_new(Phone, phone, position=position, location_id=location.id))
             position += 1

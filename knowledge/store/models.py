@@ -8,6 +8,8 @@ say is added as plainly named local extensions:
   contact fact without one (see README, "Never invent contact facts").
 - ``Service.assured_date`` is HSDS's "date the information about the service was last checked"; we require it.
 - ``Schedule.closes_on_bank_holidays``: HSDS has no bank-holiday concept, English services often close on them.
+- ``HolidaySchedule``: ORUK 1.0 holiday closures and changed hours as the feed gave them (already applied to
+  the schedules; kept for export).
 - ``Service.is_national``: a service for all of England (a helpline), offered wherever the person is.
 - ``Service.is_crisis_line``: answers at any hour for people in crisis; offered first out of hours.
 - ``Service.id_scope``: which feed the record came from. Ids are unique within a feed, not across councils, so
@@ -136,6 +138,9 @@ class Service(Base):
     cost_options: List["CostOption"] = relationship(
         "CostOption", back_populates="service", cascade="all, delete-orphan"
     )
+    holiday_schedules: List["HolidaySchedule"] = relationship(
+        "HolidaySchedule", back_populates="service", cascade="all, delete-orphan"
+    )
 
     @property
     def taxonomy_terms(self) -> List["TaxonomyTerm"]:
@@ -198,6 +203,9 @@ class ServiceAtLocation(Base):
     schedules: List["Schedule"] = relationship(
         "Schedule", back_populates="service_at_location", cascade="all, delete-orphan"
     )
+    holiday_schedules: List["HolidaySchedule"] = relationship(
+        "HolidaySchedule", back_populates="service_at_location", cascade="all, delete-orphan"
+    )
 
 
 class Phone(Base):
@@ -252,6 +260,34 @@ class Schedule(Base):
     )
     service_at_location: Optional[ServiceAtLocation] = relationship(
         "ServiceAtLocation", back_populates="schedules"
+    )
+
+
+class HolidaySchedule(Base):
+    """An ORUK 1.0 ``holiday_schedule`` as the feed gave it: closed, or open at other hours, from ``start_date`` to
+    ``end_date`` (inclusive), for a service or for a service at a location.
+
+    The hours engine never reads these: the importer has already applied them to the :class:`Schedule` rows
+    (regular rules paused over the dates, dated rules for changed hours; the HSDS 3.0 way). They are kept so that an
+    export says them as the feed did. HSDS 3.0 has no such object; this is a local extension.
+    """
+
+    __tablename__ = "holiday_schedule"
+
+    id = Column(String(ID_LENGTH), primary_key=True, default=new_id)
+    service_id = Column(String(ID_LENGTH), ForeignKey("service.id", ondelete="CASCADE"), index=True)
+    service_at_location_id = Column(
+        String(ID_LENGTH), ForeignKey("service_at_location.id", ondelete="CASCADE"), index=True
+    )
+    closed = Column(Boolean, nullable=False, default=True)
+    opens_at = Column(Time)
+    closes_at = Column(Time)
+    start_date = Column(Date, nullable=False)
+    end_date = Column(Date, nullable=False)
+
+    service: Optional[Service] = relationship("Service", back_populates="holiday_schedules")
+    service_at_location: Optional[ServiceAtLocation] = relationship(
+        "ServiceAtLocation", back_populates="holiday_schedules"
     )
 
 

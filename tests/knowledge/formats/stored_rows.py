@@ -27,6 +27,9 @@ SAMPLES = Path(__file__).resolve().parents[4] / "shared" / "directory-samples"
 TODAY = dt.date(2026, 12, 1)
 _UUID4 = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
 _LEFT_OUT = {("service", "last_modified")}
+#: Tables added since the golden file was made (the first writer had none to compare with); their rows are
+#: covered by their own tests (holiday_schedule: test_samples.py's export round trip).
+_NEW_TABLES = {"holiday_schedule"}
 
 
 def import_scenario(session_for) -> List[Any]:
@@ -73,7 +76,7 @@ def import_scenario(session_for) -> List[Any]:
 def stored_rows(session: Session) -> Dict[str, List[Dict[str, Any]]]:
     """Every table's rows, sorted, generated ids replaced by stable names."""
     raw = {table.name: [dict(row._mapping) for row in session.execute(select(table))]
-           for table in Base.metadata.sorted_tables}
+           for table in Base.metadata.sorted_tables if table.name not in _NEW_TABLES}
     names = _generated_id_names(raw)
     out = {}
     for table, rows in raw.items():

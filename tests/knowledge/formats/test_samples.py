@@ -16,7 +16,9 @@ from knowledge.formats.importer import import_hsds, read_hsds_file
 from knowledge.store.db import session_scope
 from knowledge.store.models import (
     Attribute,
+    Base,
     CostOption,
+    HolidaySchedule,
     Location,
     Organization,
     Phone,
@@ -254,6 +256,58 @@ def test_full_oruk1_hours_follow_the_holiday_closure(sqlite_engine):
     assert not open_at(2026, 12, 28, 10)   # Monday 28th: closed for the holiday
     assert open_at(2027, 1, 4, 10)         # the Monday after: open again
     assert open_at(2026, 12, 31, 13) and not open_at(2026, 12, 31, 15)  # New Year's Eve 10-2 only
+
+
+def _hours(services: list) -> list:
+    """Each exported service's schedules and holiday schedules, its own and at each location."""
+    def of(holder: dict) -> tuple:
+        return holder.get("schedules"), holder.get("holiday_schedules")
+
+    return [(of(service), [of(sal) for sal in service["service_at_locations"]]) for service in services]
+
+
+def _emptied(engine) -> None:
+    with engine.begin() as connection:
+        for table in reversed(Base.metadata.sorted_tables):
+            connection.execute(table.delete())
+
+
+@pytest.mark.parametrize("fixture, today, holder", [
+    ("oruk1_full.json", TODAY, "service_at_location"),  # under a service_at_location, closed and changed hours
+    ("oruk1.json", dt.date(2025, 11, 25), "service"),   # on the service itself
+])
+def test_holiday_schedules_are_exported_in_both_shapes_and_round_trip(engine, fixture, today, holder):
+    """The export has the holidays as HSDS 3.0 says (rules paused over the dates, dated rules for changed hours)
+    and as ORUK 1.0 ``holiday_schedules``; importing it into an empty directory stores the same rows, hours
+    included, and exports the same again."""
+    with session_scope(engine) as session:
+        import_hsds(session, read_hsds_file(FIXTURES / fixture), source=SOURCE, today=today)
+    with session_scope(engine) as session:
+        exported = export_hsds(session)
+        schedules_before = sorted((s.id, s.byday, s.opens_at, s.valid_from, s.valid_to)
+                                  for s in session.scalars(select(Schedule)))
+    holder_out = exported[0]["service_at_locations"][0] if holder == "service_at_location" else exported[0]
+    expected = {
+        "oruk1_full.json": [
+            {"id": "hs-1", "closed": True, "start_date": "2026-12-25", "end_date": "2026-12-28"},
+            {"id": "hs-2", "closed": False, "opens_at": "10:00", "closes_at": "14:00", "start_date": "2026-12-31",
+             "end_date": "2026-12-31"}],
+        "oruk1.json": [{"id": "hs-1", "closed": True, "start_date": "2025-12-25", "end_date": "2025-12-26"}],
+    }[fixture]
+    assert holder_out["holiday_schedules"] == expected
+    paused = [s for s in holder_out["schedules"] if s.get("valid_to") == (dt.date.fromisoformat(
+        expected[0]["start_date"]) - dt.timedelta(days=1)).isoformat()]
+    assert paused, "the regular rules stop the day before the closure (HSDS 3.0)"
+
+    _emptied(engine)
+    with session_scope(engine) as session:
+        report = import_hsds(session, json.loads(json.dumps(exported)), source=SOURCE, today=today)
+    assert report.rejected == [] and len(report.created) == len(exported)
+    with session_scope(engine) as session:
+        assert _hours(export_hsds(session)) == _hours(exported)
+        assert sorted((s.id, s.byday, s.opens_at, s.valid_from, s.valid_to)
+                      for s in session.scalars(select(Schedule))) == schedules_before
+        assert session.scalar(select(func.count()).select_from(HolidaySchedule)) == len(expected)
 
 
 # ---- Outpost --------------------------------------------------------------------------------------------------------

@@ -4,12 +4,19 @@ Outpost's API is ORUK-flavoured but its own: no ``status`` (it publishes only li
 ``active``), ``organisation`` spelt the British way, flat ``locations`` with a GeoJSON point, ``min_age``/
 ``max_age``, ``contacts`` with a single ``phone`` string, ``taxonomies`` as a flat list, and ``regular_schedules``
 with a ``weekday`` name. This reader renames; :func:`knowledge.formats.hsds3.parse_service` does the checking.
+
+Outpost has no ``assured_date``: the record's ``updated_at`` (when its publisher last saved it) is the date it was
+checked, its UK calendar day. A record's own date wins over ``--checked``, as an ``assured_date`` would.
 """
 from __future__ import annotations
 
-from typing import Any, Dict, List
+import datetime as dt
+from typing import Any, Dict, List, Optional
+from zoneinfo import ZoneInfo
 
 from knowledge.formats.fields import Json
+
+LONDON = ZoneInfo("Europe/London")
 
 #: Top-level fields this reader uses (others are listed by the importer as not stored).
 READ_FIELDS = frozenset({
@@ -37,6 +44,7 @@ def to_hsds3(record: Any) -> Any:
         "minimum_age": record.get("min_age"),
         "maximum_age": record.get("max_age"),
         "source": record.get("source"),
+        "assured_date": record.get("assured_date") or _checked_on(record.get("updated_at")),
         "schedules": list(record.get("regular_schedules") or []),
         "cost_options": [_cost_option(row) for row in record.get("cost_options") or []],
         "phones": _phones(record.get("contacts") or []),
@@ -47,6 +55,20 @@ def to_hsds3(record: Any) -> Any:
     if isinstance(organisation, dict):
         out["organization"] = dict(organisation)
     return out
+
+
+def _checked_on(updated_at: Any) -> Optional[str]:
+    """The UK calendar day of an ISO timestamp (``2021-01-13T12:48:54.730Z``), or ``None`` if there is none or it
+    cannot be read (then the import's own rule applies: ``--checked``, else the import date, with a warning)."""
+    if not isinstance(updated_at, str) or not updated_at.strip():
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(updated_at.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(LONDON)
+    return moment.date().isoformat()
 
 
 def _phones(contacts: List[Any]) -> List[Json]:

@@ -39,11 +39,12 @@ def import_scenario(session_for) -> List[Any]:
     children), and the fixtures again. Returns each import's report as plain data. ``session_for`` opens one unit
     of work."""
     rng = random.Random(7)
+    shapes = _templates_as_first_read()
     bench = [(generate(kind, template, 30, number * 30, rng), f"Bench {kind} feed")
-             for number, (kind, template) in enumerate(templates().items())]
+             for number, (kind, template) in enumerate(shapes.items())]
     rng = random.Random(8)
     bench_again = [(generate(kind, template, 20, number * 30 + 10, rng), f"Bench {kind} feed")
-                   for number, (kind, template) in enumerate(templates().items())]
+                   for number, (kind, template) in enumerate(shapes.items())]
     bristol = read_hsds_file(SAMPLES / "oruk1-bristol-council-services.json")
     changed = []
     for number, record in enumerate(bristol[:60]):
@@ -71,6 +72,14 @@ def import_scenario(session_for) -> List[Any]:
                         "rejected": sorted(map(list, report.rejected)),
                         "warnings": sorted(map(list, report.warnings))})
     return reports
+
+
+def _templates_as_first_read() -> Dict[str, Any]:
+    """The bench's shapes, without the Outpost record's ``updated_at``: the first writer did not read it (it is now
+    the record's checked date; tested in test_samples.py), so without it both store the same rows."""
+    shapes = templates()
+    shapes["outpost"] = {key: value for key, value in shapes["outpost"].items() if key != "updated_at"}
+    return shapes
 
 
 def stored_rows(session: Session) -> Dict[str, List[Dict[str, Any]]]:

@@ -332,6 +332,28 @@ def test_outpost_page_keeps_locations_ages_contacts_taxonomies_and_says_it_is_pa
         assert session.scalar(select(func.count(Schedule.id))) >= 1
 
 
+def test_outpost_updated_at_is_the_date_each_record_was_checked(engine):
+    """Buckinghamshire's page has no assured_date: each record's updated_at (its UK day) is when it was checked,
+    ahead of --checked; a record without one falls back to --checked."""
+    page = sample("outpost-buckinghamshire-services-page.json")
+    late, undated = copy.deepcopy(page["content"][2]), copy.deepcopy(page["content"][3])
+    late.update(id="late-in-summer", updated_at="2024-06-30T23:30:00.000Z")  # 00:30 on 1 July in London
+    undated.update(id="undated")
+    undated.pop("updated_at")
+    page["content"] += [late, undated]
+    with session_scope(engine) as session:
+        report = load(session, page, checked=dt.date(2026, 11, 20))
+    assert report.rejected == [] and not any("assured_date" in message for _, message in report.warnings)
+    with session_scope(engine) as session:
+        def checked(record_id):
+            return session.get(Service, scoped(SCOPE, record_id)).assured_date
+
+        assert checked("1") == dt.date(2021, 1, 13)  # "updated_at": "2021-01-13T12:48:54.730Z"
+        assert checked("2") == dt.date(2020, 11, 26)
+        assert checked("late-in-summer") == dt.date(2024, 7, 1)
+        assert checked("undated") == dt.date(2026, 11, 20)
+
+
 def test_every_sample_loads_with_nothing_rejected_but_truly_broken_records(sqlite_engine):
     counts = {}
     for path in sorted(SAMPLES.glob("*.json")):

@@ -41,7 +41,7 @@ from sqlalchemy.orm import Session
 from knowledge.formats import detect
 from knowledge.formats.fields import RecordError, raw_id
 from knowledge.formats.hsds3 import Context, parse_service
-from knowledge.formats.writer import KnownRows, look_up_batch, write_service
+from knowledge.formats.writer import KnownRows, discard_children, look_up_batch, write_children, write_service
 from knowledge.store.models import Service
 
 __all__ = [
@@ -191,7 +191,9 @@ def _write_batch(session: Session, batch: List[Tuple[str, Any, Context]], known:
             existed = [write_service(session, parsed, context.warnings, known)
                        for _, parsed, context in batch if not isinstance(parsed, str)]
             session.flush()
+            write_children(session, known)
     except (RecordError, SQLAlchemyError):
+        discard_children(known)
         for (_, _, context), mark in zip(batch, marks):
             del context.warnings[mark:]  # the records are written again, and warn again
         for label, parsed, context in batch:
@@ -215,7 +217,9 @@ def _write_one(session: Session, label: str, parsed: Any, context: Context, know
         with session.begin_nested():
             existed = write_service(session, parsed, context.warnings, known)
             session.flush()
+            write_children(session, known)
     except (RecordError, SQLAlchemyError) as error:
+        discard_children(known)
         reason = str(error) if isinstance(error, RecordError) else _db_reason(error)
         report.rejected.append((label, reason))
         return

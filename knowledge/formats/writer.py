@@ -9,7 +9,10 @@ every look-up. Autoflush is off while a record is written, so a row this record 
 flushed is found through :class:`_Rows` (the session's ``get`` only sees flushed rows). The only flushes left inside a record
 are where rows are deleted and rows with the same ids may come back (a service's or a location's children).
 The rows a batch of records merges by id (services, organisations, locations, taxonomies, terms) are looked up
-with one query per table for the whole batch (:func:`look_up_batch`), not one ``session.get`` each.
+with one query per table for the whole batch (:func:`look_up_batch`), not one ``session.get`` each. A service's
+own rows (phones, schedules, areas, services at locations, attributes, ...) are not ORM objects at all: they are
+held as plain values (:class:`ChildRows`) and inserted after the flush with one executemany per table
+(:func:`write_children`).
 """
 from __future__ import annotations
 
@@ -53,6 +56,7 @@ class KnownRows:
 
     def __init__(self) -> None:
         self.rows: Dict[Tuple[type, str], Any] = {}
+        self.children = ChildRows()
 
     def knows(self, model: type, row_id: str) -> bool:
         return (model, row_id) in self.rows
@@ -66,6 +70,58 @@ class KnownRows:
 
     def remember(self, row: Any) -> None:
         self.rows[(type(row), row.id)] = row
+
+
+class ChildRows:
+    """A service's own rows (phones, schedules, areas, ...), held as plain values until :func:`write_children`
+    inserts each table's rows with one executemany: built as ORM objects, they were most of an import's time.
+
+    A value that is ``None`` is left out, so the column's default applies, exactly as the ORM does for ``None``.
+    Nothing else in the session refers to these rows; the services and locations they belong to have the
+    collections that hold them expired once they are written, so a later read (in the same session) loads them.
+    """
+
+    def __init__(self) -> None:
+        self.rows: Dict[type, List[Json]] = {model: [] for model in CHILD_MODELS}
+        self.owners: List[Tuple[Any, Tuple[str, ...]]] = []
+
+    def add(self, model: type, values: Json, **extra: Any) -> str:
+        """Hold one row; returns its id (generated if the feed gave none)."""
+        row = {key: value for key, value in dict(values, **extra).items() if value is not None}
+        if "id" not in row:
+            row["id"] = new_id()
+        self.rows[model].append(row)
+        return row["id"]
+
+    def written_for(self, owner: Any, collections: Tuple[str, ...]) -> None:
+        self.owners.append((owner, collections))
+
+
+#: The tables :class:`ChildRows` holds, in the order they are inserted (a service at a location before the
+#: schedules and holiday schedules that refer to it).
+CHILD_MODELS = (ServiceAtLocation, Phone, Schedule, HolidaySchedule, ServiceArea, Language, CostOption, Attribute)
+#: A service's collections of those rows, expired once they are written.
+SERVICE_CHILDREN = ("phones", "schedules", "holiday_schedules", "service_areas", "service_at_locations",
+                    "attributes", "languages", "cost_options")
+
+
+def write_children(session: Session, known: KnownRows) -> None:
+    """Insert the child rows the batch's records hold (after the flush that wrote their services, locations and
+    terms), one executemany per table and set of columns. The caller runs it on the same SAVEPOINT."""
+    children, known.children = known.children, ChildRows()
+    for model in CHILD_MODELS:
+        by_columns: Dict[Tuple[str, ...], List[Json]] = {}
+        for row in children.rows[model]:
+            by_columns.setdefault(tuple(sorted(row)), []).append(row)
+        for rows in by_columns.values():
+            session.execute(model.__table__.insert(), rows)
+    for owner, collections in children.owners:
+        session.expire(owner, collections)
+
+
+def discard_children(known: KnownRows) -> None:
+    """Forget the child rows held for records that were rolled back."""
+    known.children = ChildRows()
 
 
 def look_up_batch(session: Session, batch: Iterable[Json]) -> KnownRows:
@@ -144,9 +200,10 @@ class _Rows:
         return row
 
 
-def write_service(session: Session, parsed: Json, warnings: List[str], known: Optional[KnownRows] = None) -> bool:
+def write_service(session: Session, parsed: Json, warnings: List[str], known: KnownRows) -> bool:
     """Write one parsed record. Returns True if the service existed (an update). ``known``: the rows of the
-    record's batch from :func:`look_up_batch`, if the caller looked them up."""
+    record's batch from :func:`look_up_batch`; the caller flushes, then inserts the service's own rows with
+    :func:`write_children`."""
     with session.no_autoflush:
         return _write_service(_Rows(session, known), parsed, warnings)
 
@@ -172,20 +229,16 @@ def _write_service(rows: _Rows, parsed: Json, warnings: List[str]) -> bool:
 
 def _write_children(rows: _Rows, service: Service, parsed: Json, warnings: List[str], existed: bool) -> bool:
     _link_organization(rows, service, parsed["organization"], warnings)
+    children, owner = rows.known.children, {"service_id": service.id}
     for position, phone in enumerate(parsed["phones"]):
-        service.phones.append(_new(Phone, phone, position=position))
-    for schedule in parsed["schedules"]:
-        service.schedules.append(_new(Schedule, schedule))
-    for holiday in parsed.get("holidays", ()):
-        service.holiday_schedules.append(_new(HolidaySchedule, holiday))
-    for area in parsed["areas"]:
-        service.service_areas.append(_new(ServiceArea, area))
-    for language in parsed.get("languages", ()):
-        service.languages.append(_new(Language, language))
-    for option in parsed.get("cost_options", ()):
-        service.cost_options.append(_new(CostOption, option))
+        children.add(Phone, phone, position=position, **owner)
+    for model, key in ((Schedule, "schedules"), (HolidaySchedule, "holidays"), (ServiceArea, "areas"),
+                       (Language, "languages"), (CostOption, "cost_options")):
+        for values in parsed.get(key, ()):
+            children.add(model, values, **owner)
     _write_locations(rows, service, parsed)
     _write_attributes(rows, service, parsed["attributes"], warnings)
+    children.written_for(service, SERVICE_CHILDREN)
     return existed
 
 
@@ -226,16 +279,16 @@ def _write_locations(rows: _Rows, service: Service, parsed: Json) -> None:
         _clear_addresses(rows.session, location)
         for address in item["addresses"]:
             location.addresses.append(_new(Address, address))
-        sal = _new(ServiceAtLocation, item["sal"])
-        sal.location = location
-        service.service_at_locations.append(sal)
+        children = rows.known.children
+        sal_id = children.add(ServiceAtLocation, item["sal"], service_id=service.id, location_id=location.id)
         for schedule in item["schedules"]:
-            sal.schedules.append(_new(Schedule, schedule))
+            children.add(Schedule, schedule, service_at_location_id=sal_id)
         for holiday in item.get("holidays", ()):
-            sal.holiday_schedules.append(_new(HolidaySchedule, holiday))
+            children.add(HolidaySchedule, holiday, service_at_location_id=sal_id)
         for phone in item["phones"]:
-            service.phones.append(_new(Phone, phone, position=position, location_id=location.id))
+            children.add(Phone, phone, position=position, location_id=location.id, service_id=service.id)
             position += 1
+        children.written_for(location, ("service_at_locations",))
 
 
 def _clear_addresses(session: Session, location: Location) -> None:
@@ -264,7 +317,7 @@ def _write_attributes(rows: _Rows, service: Service, attributes: List[Json], war
             rows.upsert(TaxonomyTerm, term)
         elif rows.get(TaxonomyTerm, item["attribute"]["taxonomy_term_id"]) is None:
             raise RecordError(f"attribute refers to unknown taxonomy term {item['attribute']['taxonomy_term_id']!r}")
-        service.attributes.append(_new(Attribute, item["attribute"], link_entity="service"))
+        rows.known.children.add(Attribute, item["attribute"], link_entity="service", link_id=service.id)
 
 
 def _new(model: type, values: Json, **extra: Any) -> Any:

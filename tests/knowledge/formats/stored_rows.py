@@ -99,12 +99,18 @@ def stored_rows(session: Session) -> Dict[str, List[Dict[str, Any]]]:
 
 def _generated_id_names(raw: Dict[str, List[Dict[str, Any]]]) -> Dict[str, str]:
     """A generated id is a bare uuid4 (feed ids are stored scoped, ``<scope>:<id>``); name it by its table and the
-    row's content without ids, numbered in that order."""
+    row's content, numbered in that order. The content includes the ids the row refers to (a generated one by the
+    name already given to it: tables come parents first), so the names never depend on the order the database
+    returns rows in (PostgreSQL's differs with how the rows were inserted)."""
     names: Dict[str, str] = {}
+
+    def content(row: Dict[str, Any]) -> str:
+        return json.dumps({k: _plain(names.get(v, v) if isinstance(v, str) else v)
+                           for k, v in row.items() if k != "id"}, sort_keys=True)
+
     for table, rows in raw.items():
         generated = [row for row in rows if isinstance(row.get("id"), str) and _UUID4.match(row["id"])]
-        generated.sort(key=lambda row: json.dumps({k: _plain(v) for k, v in row.items() if not k.endswith("id")},
-                                                  sort_keys=True))
+        generated.sort(key=content)
         for number, row in enumerate(generated):
             names[row["id"]] = f"<generated {table} {number}>"
     return names

@@ -37,11 +37,13 @@ Lines whose only numbers are 999/112 (emergencies: the safety layer handles thos
 """
 from __future__ import annotations
 
+import heapq
 import re
-from dataclasses import dataclass, field, replace
+from collections.abc import Sequence as SequenceABC
+from dataclasses import dataclass, field, fields, replace
 from datetime import date, datetime, timedelta
 from functools import lru_cache
-from typing import Sequence
+from typing import Callable, Iterator, Sequence
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
@@ -95,6 +97,7 @@ __all__ = [
     "Person",
     "Match",
     "SearchResult",
+    "LaterOptions",
     "find_services",
     "find_service_by_name",
     "services_by_id",
@@ -175,9 +178,10 @@ class SearchResult:
     help_need: Need | None = None
     #: Whether the directory holds any active local service for the area at all (for "I don't have ... yet").
     area_has_services: bool = False
-    #: The first answer in reading order (module docstring), and the further options for "more options".
+    #: The first answer in reading order (module docstring), and the further options for "more options" (a
+    #: :class:`LaterOptions`, worked out when first read, equal to the tuple of its matches).
     first: tuple[Match, ...] = ()
-    more: tuple[Match, ...] = ()
+    more: Sequence[Match] = ()
     #: Local services that fit but have no way to contact them (not offered; the reply says so plainly).
     uncontactable_local: int = 0
 
@@ -331,8 +335,14 @@ def _has_way_to_contact(service: ServiceRecord) -> bool:
 _GENERIC_SUBSTANCES = frozenset("alcohol drink drinking drinks drug drugs booze substance substances".split())
 
 
+@lru_cache(maxsize=256)
+def _substance_words(substance: str | None) -> frozenset[str]:
+    """The words of what the person named that could name it in a service's text (not "alcohol" or "drugs")."""
+    return frozenset(normalise_text(substance).split()) - _GENERIC_SUBSTANCES
+
+
 def _names_substance(service: ServiceRecord, substance: str | None) -> bool:
-    words = set(normalise_text(substance).split()) - _GENERIC_SUBSTANCES
+    words = _substance_words(substance)
     if not words:
         return False
     text = set(f"{service.identity_text} {service.offers_text}".split())
@@ -386,18 +396,31 @@ def _opening(service: ServiceRecord, now: datetime, statuses: dict | None = None
     bank holidays (so the service is never claimed open today, and "next opens" is the next working day), and the
     note says what is usual: "Usually open Monday to Friday 9am to 5pm; today is a bank holiday, so it may be
     closed"."""
-    rules = _rules(service)
+    rules = service.rules
     if statuses is None:
         status = opening_status(rules, now)
     else:  # one search asks once per set of hours (records share one tuple for equal rules, see snapshot.py)
-        status = statuses.get(id(service.rules))
+        status = statuses.get(id(rules))
         if status is None:
-            status = statuses[id(service.rules)] = opening_status(rules, now)
+            status = statuses[id(rules)] = opening_status(rules, now)
     if not rules or status.always_open or not is_bank_holiday(now.date()):
         return status, None
     said = _bank_holiday_info(service)
     if said == "open":
         return status, None
+    if statuses is None:
+        return _on_bank_holiday(rules, said, status, now)
+    key = ("bank holiday", id(rules), said)
+    if key not in statuses:
+        statuses[key] = _on_bank_holiday(rules, said, status, now)
+    return statuses[key]
+
+
+def _on_bank_holiday(
+    rules: Sequence[WeeklyHours], said: str | None, status: OpeningStatus, now: datetime
+) -> tuple[OpeningStatus, str | None]:
+    """:func:`_opening` on a bank holiday the schedule does not say it opens on (``said``: "closed" or None)."""
+    rules = list(rules)
     cautious_rules = [replace(rule, closes_on_bank_holidays=True) for rule in rules]
     cautious = opening_status(cautious_rules, now)
     if cautious == status:
@@ -436,7 +459,7 @@ def _time_reason(status: OpeningStatus) -> str | None:
     return None
 
 
-@dataclass
+@dataclass(slots=True)
 class _Candidate:
     service: ServiceRecord
     fit: Fit
@@ -448,20 +471,23 @@ class _Candidate:
     scored: Scored | None = None
     #: "you" (support for a worried family member) or "them" (help for the person they worry about), or None.
     for_whom: str | None = None
+    #: A local candidate: the need and age it is judged against, and its verdict among the local options (the
+    #: same as ``scored`` unless it is also chosen out of hours, where it is judged against the person's needs).
+    judged: tuple[Need, int | None] | None = None
+    ranked: Scored | None = None
 
-    _fits: dict = field(default_factory=dict, repr=False)
+    #: Fits to needs outside the catalogue (made when first asked; catalogue needs are kept on the record).
+    _fits: dict | None = field(default=None, repr=False)
 
     def fit_for(self, need: Need, *, text_only: bool = False) -> Fit:
         key = (need.code, text_only)
-        fit = self._fits.get(key)
+        # A catalogue need: the record keeps the answer for every search.
+        fits = self.service.fits if NEEDS.get(need.code) is need else self._fits
+        if fits is None:
+            fits = self._fits = {}
+        fit = fits.get(key)
         if fit is None:
-            if NEEDS.get(need.code) is need:  # a catalogue need: the record keeps the answer for every search
-                fit = self.service.fits.get(key)
-                if fit is None:
-                    fit = self.service.fits[key] = _fit(self.service, need, text_only=text_only)
-            else:
-                fit = _fit(self.service, need, text_only=text_only)
-            self._fits[key] = fit
+            fit = fits[key] = _fit(self.service, need, text_only=text_only)
         return fit
 
     @property
@@ -623,6 +649,147 @@ def _locate(service: ServiceRecord, scope: _AreaScope) -> tuple[int, str | None]
             _line, town = _first_address(service)
             best = (ELSEWHERE_IN_AREA, f"in {town or scope.display.get(key, key.title())}")
     return best
+
+
+#: How many areas' local services a snapshot keeps worked out (about a thousand entries each at 10,000 services).
+_AREAS_KEPT = 64
+
+
+def _local_services(snapshot: DirectorySnapshot, scope: _AreaScope) -> tuple[tuple[ServiceRecord, int, str | None], ...]:
+    """The area's local services that are signposts, in name order, each with how close it is and why: the same in
+    every search of the area in one directory version, so worked out once per snapshot."""
+    kept = snapshot.memo.setdefault("areas", {})
+    key = tuple(  # the whole scope, whatever it holds (its dict of display names as items)
+        tuple(sorted(value.items())) if isinstance(value, dict) else value
+        for value in (getattr(scope, f.name) for f in fields(scope))
+    )
+    found = kept.get(key)
+    if found is None:
+        located = []
+        for service in snapshot.local(scope.names, scope.districts):
+            proximity, place = _locate(service, scope)
+            if proximity and _is_signpost(service):
+                located.append((service, proximity, place))
+        if len(kept) >= _AREAS_KEPT:
+            kept.clear()
+        found = kept[key] = tuple(located)
+    return found
+
+
+# --- Ranking the local options --------------------------------------------------------------------------------
+
+#: A need, time and opening status that stand for "any", to read what a record alone puts in its Facts.
+_ANY_TIME = datetime(2000, 1, 12, 12, 0, tzinfo=LONDON)
+_NO_STATUS = OpeningStatus(known=False, open_now=False, always_open=False, closes_at=None, next_opens_at=None)
+#: The Facts fields that are not the service's identity (its id and name only break ties).
+_PROFILE_FIELDS = tuple(f.name for f in fields(Facts) if f.name not in ("key", "name"))
+
+
+def _profile(snapshot: DirectorySnapshot, service: ServiceRecord) -> int:
+    """A number shared by services that put the same into their Facts (knowledge.ranking.model) apart from their
+    id and name and what the search decides (fit to its need, closeness, hours, the person's substance). Read off
+    the Facts themselves, built the one way at a fixed need, time and person, so whatever a record brings to them,
+    in any factor added later too, is in it. Kept per snapshot."""
+    profiles = snapshot.memo.setdefault("profiles", {})
+    number = profiles.get(service.id)
+    if number is None:
+        facts = _Candidate(service=service, fit=Fit.NONE, status=_NO_STATUS).facts(
+            GENERAL, frozenset(), None, None, _ANY_TIME
+        )
+        numbers = snapshot.memo.setdefault("profile_numbers", {})
+        values = tuple(getattr(facts, name) for name in _PROFILE_FIELDS)
+        number = profiles[service.id] = numbers.setdefault(values, len(numbers))
+    return number
+
+
+class _LocalRanking:
+    """The offered local candidates in the ranking's order (:func:`knowledge.ranking.model.order_key`), worked out
+    only as far as they are read.
+
+    Candidates with the same ``alike`` key have the same Facts but for their id and name, so the same verdict and
+    score; among themselves, already in name order, they keep that order (the model breaks ties by name, then id).
+    One of each kind is scored to know whether the kind is offered; the best ``n`` are a merge of the kinds, which
+    scores only the candidates taken and the next of each kind. A search with ~900 local candidates thus scores a
+    few dozen for its first answer, and "more options" scores the rest when it is read. With ``alike=id`` every
+    candidate is its own kind: each is scored, as a plain sort would (tests compare the two).
+    """
+
+    def __init__(self, candidates: Sequence[_Candidate], alike: Callable[[_Candidate], object],
+                 rank: Callable[[_Candidate], Scored]) -> None:
+        kinds: dict[object, list[_Candidate]] = {}
+        for c in candidates:
+            kinds.setdefault(alike(c), []).append(c)
+        self._rank = rank
+        self._offered: list[list[_Candidate]] = []
+        #: Candidates not offered because there is no way to contact them.
+        self.uncontactable = 0
+        for members in kinds.values():
+            verdict = rank(members[0])
+            if verdict.offered:
+                self._offered.append(members)
+            elif verdict.excluded == NO_CONTACT:
+                self.uncontactable += len(members)
+        self.count = sum(len(members) for members in self._offered)
+        self.any_open = any(members[0].status.open_now for members in self._offered)
+
+    def best(self, n: int, where: Callable[[_Candidate], bool] | None = None) -> list[_Candidate]:
+        """The best ``n`` offered candidates, in order (only kinds whose candidates meet ``where``)."""
+        heap = [
+            (order_key(self._rank(members[0])), i, 0)
+            for i, members in enumerate(self._offered)
+            if where is None or where(members[0])
+        ]
+        heapq.heapify(heap)
+        taken: list[_Candidate] = []
+        while heap and len(taken) < n:
+            _key, i, j = heapq.heappop(heap)
+            members = self._offered[i]
+            taken.append(members[j])
+            if j + 1 < len(members):
+                heapq.heappush(heap, (order_key(self._rank(members[j + 1])), i, j + 1))
+        return taken
+
+
+class LaterOptions(SequenceABC):
+    """``SearchResult.more``: a sequence of matches worked out the first time it is read (most answers never
+    read it: it holds every further local option, hundreds in a county). Equal to a tuple of the same matches.
+    ``known_some``: it is known to hold something, so ``bool()`` need not work it out."""
+
+    __slots__ = ("_make", "_items", "_known_some")
+
+    def __init__(self, make: Callable[[], Sequence[Match]], known_some: bool = False) -> None:
+        self._make: Callable[[], Sequence[Match]] | None = make
+        self._items: tuple[Match, ...] | None = None
+        self._known_some = known_some
+
+    def _all(self) -> tuple[Match, ...]:
+        if self._items is None:
+            assert self._make is not None
+            self._items, self._make = tuple(self._make()), None
+        return self._items
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+    def __getitem__(self, index):
+        return self._all()[index]
+
+    def __iter__(self) -> Iterator[Match]:
+        return iter(self._all())
+
+    def __bool__(self) -> bool:
+        return self._known_some or bool(self._all())
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, (tuple, LaterOptions)):
+            return self._all() == tuple(other)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self._all())
+
+    def __repr__(self) -> str:
+        return repr(self._all())
 
 
 # --- Out of hours ---------------------------------------------------------------------------------------------
@@ -810,6 +977,7 @@ def find_services(
     limit: int = 4,
     area_index: AreaIndex | None = None,
     snapshot: DirectorySnapshot | None = None,
+    group_alike: bool = True,
 ) -> SearchResult:
     """Search the directory; see the module docstring for the rules.
 
@@ -819,6 +987,8 @@ def find_services(
     ``area_index`` lets a caller that already holds one skip rebuilding it (it tells which towns lie in a county);
     a snapshot carries its own.
     An area of kind ``"unknown"`` (a place we could not resolve) has no local services. ``limit`` caps ``local``.
+    ``group_alike=False`` scores every local candidate on its own instead of one of each kind (see
+    :class:`_LocalRanking`): the same answer, more slowly; the tests compare the two.
     """
     now = _require_aware(now)
     young_writer = person.young_writer
@@ -846,13 +1016,34 @@ def find_services(
 
     def candidate(service: ServiceRecord, fit_need: Need, proximity: int = 0, place: str | None = None) -> _Candidate:
         status, note = _opening(service, now, statuses)
-        c = _Candidate(service=service, fit=Fit.NONE, status=status, hours_note=note)
-        c.fit, c.proximity, c.place_reason = c.fit_for(fit_need), proximity, place
+        c = _Candidate(service, Fit.NONE, status, proximity, place, note)
+        c.fit = c.fit_for(fit_need)
         return c
 
+    substance = None if young_writer else person.substance
+    substance_named = bool(_substance_words(substance))
+
+    def verdict(c: _Candidate, fit_need: Need, judged_age: int | None) -> Scored:
+        return score(c.facts(fit_need, groups, judged_age, substance, now, wants_open))
+
     def judge(c: _Candidate, fit_need: Need, judged_age: int | None) -> None:
-        facts = c.facts(fit_need, groups, judged_age, None if young_writer else person.substance, now, wants_open)
-        c.scored = score(facts)
+        c.scored = verdict(c, fit_need, judged_age)
+
+    def rank(c: _Candidate) -> Scored:
+        """The local verdict (once); an out-of-hours choice judged before it keeps that verdict for its match."""
+        if c.ranked is None:
+            c.ranked = verdict(c, *c.judged)
+            if c.scored is None:
+                c.scored = c.ranked
+        return c.ranked
+
+    def alike(c: _Candidate) -> tuple:
+        """Equal for candidates whose Facts differ only in id and name (see :func:`_profile`)."""
+        fit_need, judged_age = c.judged
+        return (
+            _profile(snapshot, c.service), id(fit_need), judged_age, c.for_whom, c.fit_for(fit_need), c.proximity,
+            id(c.status), c.hours_note, substance_named and _names_substance(c.service, substance),
+        )
 
     snapshot = snapshot or held_snapshot(session)
     index = area_index or (snapshot.area_index if snapshot is not None else None)
@@ -866,10 +1057,7 @@ def find_services(
     # Local services in the area (and in places inside it, and services covering the areas containing it).
     local_all: list[_Candidate] = []
     if scope is not None:
-        for service in snapshot.local(scope.names, scope.districts):
-            proximity, place = _locate(service, scope)
-            if proximity and _is_signpost(service):
-                local_all.append(candidate(service, help_need, proximity, place))
+        local_all = [candidate(s, help_need, p, place) for s, p, place in _local_services(snapshot, scope)]
 
     named_substance = need_for_substance(person.substance) if person.substance and not young_writer else GENERAL
 
@@ -892,13 +1080,12 @@ def find_services(
             continue
         if not _age_allows(c.service, judged_age) or (c.for_whom != "you" and not fits_named_substance(c)):
             continue
-        judge(c, fit_need, judged_age)
+        c.judged = (fit_need, judged_age)
         local_candidates.append(c)
-    local_candidates.sort(key=lambda c: order_key(c.scored))
-    offered_local = [c for c in local_candidates if c.scored.offered]
-    uncontactable = sum(1 for c in local_candidates if c.scored.excluded == NO_CONTACT)
-    local_top = offered_local[:limit]
-    any_local_open = any(c.status.open_now for c in offered_local)
+    ranking = _LocalRanking(local_candidates, alike if group_alike else id, rank)
+    uncontactable = ranking.uncontactable
+    local_top = ranking.best(limit)
+    any_local_open = ranking.any_open
     shown = {c.service.id for c in local_top}
 
     # Out-of-hours options: for the person themself; for a family member, family lines first.
@@ -933,7 +1120,9 @@ def find_services(
     if for_someone_else:
         taken_ids = shown | {m.service_id for m in out_of_hours}
         taken_orgs = {c.organisation_key for c in national if c.service.id in taken_ids}
-        family_local = [c for c in offered_local if c.for_whom == "you" and c.service.id not in shown]
+        # At most ``limit`` of the best family services for the family member are shown already.
+        family_best = ranking.best(limit + 2, lambda c: c.for_whom == "you")
+        family_local = [c for c in family_best if c.service.id not in shown]
         family_lines = [
             _refit(c, c.fit_for(FAMILY))
             for c in national
@@ -960,7 +1149,11 @@ def find_services(
         for_family = [c.match(FAMILY) for c in chosen[:FOR_FAMILY]]
 
     local = [c.match(FAMILY if c.for_whom == "you" else help_need) for c in local_top]
-    first, more = _first_answer(local, out_of_hours, for_family, [c.match(help_need) for c in offered_local[limit:]])
+
+    def later_local() -> list[Match]:
+        return [c.match(help_need) for c in ranking.best(ranking.count)[limit:]]
+
+    first, more = _first_answer(local, out_of_hours, for_family, later_local, max(0, ranking.count - limit))
     return SearchResult(
         need=need,
         area=area,
@@ -988,13 +1181,18 @@ FIRST_OUT_OF_HOURS_LEADING = 3
 
 
 def _first_answer(
-    local: Sequence[Match], out_of_hours: Sequence[Match], for_family: Sequence[Match], later_local: Sequence[Match]
-) -> tuple[tuple[Match, ...], tuple[Match, ...]]:
+    local: Sequence[Match],
+    out_of_hours: Sequence[Match],
+    for_family: Sequence[Match],
+    later_local: Callable[[], Sequence[Match]],
+    later_count: int,
+) -> tuple[tuple[Match, ...], LaterOptions]:
     """(first answer, more options) in reading order.
 
     At most three local options and the out-of-hours options open at that moment (up to three when nothing local
     is open, which then include lines whose hours we do not know), all in one order by score.
     A family member also sees one line for themself when no local family support is among them.
+    ``later_local`` gives the ``later_count`` further local options, called only when "more options" is read.
     """
     top_local = list(local[:FIRST_LOCAL])
     by_score = sorted(out_of_hours, key=lambda m: -m.score)  # stable: the selection order breaks ties
@@ -1010,12 +1208,22 @@ def _first_answer(
     if for_family and not any(m.for_whom == "you" for m in first):
         first.append(for_family[0])
     first_ids = {m.service_id for m in first}
-    rest: list[Match] = []
-    for m in [*local[FIRST_LOCAL:], *later_local, *by_score, *for_family]:
-        if m.service_id not in first_ids:
-            first_ids.add(m.service_id)
-            rest.append(m)
-    return tuple(first), tuple(rest)
+
+    def rest() -> list[Match]:
+        seen = set(first_ids)
+        options: list[Match] = []
+        for m in [*local[FIRST_LOCAL:], *later_local(), *by_score, *for_family]:
+            if m.service_id not in seen:
+                seen.add(m.service_id)
+                options.append(m)
+        return options
+
+    # Something is left for "more options" if a shown-later match is not in the first answer, or if there are more
+    # later local options than the first answer has places.
+    known_some = later_count > len(first_ids) or any(
+        m.service_id not in first_ids for m in [*local[FIRST_LOCAL:], *by_score, *for_family]
+    )
+    return tuple(first), LaterOptions(rest, known_some)
 
 
 def _refit(candidate: _Candidate, fit: Fit) -> _Candidate:

@@ -498,6 +498,9 @@ class DirectorySnapshot:
     by_district: Mapping[str, tuple[str, ...]]
     #: The area index read in the same transaction (None for a snapshot of a few services, see ``of``).
     area_index: AreaIndex | None = None
+    #: What searches work out once per directory version and keep here (knowledge/search/finder.py: the local
+    #: services of an area with their closeness, each record's ranking profile). Never part of the directory.
+    memo: dict = field(default_factory=dict, compare=False, hash=False, repr=False)
 
     @classmethod
     def of(cls, records: Iterable[ServiceRecord], version: str = "",

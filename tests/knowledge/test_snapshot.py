@@ -6,6 +6,7 @@ Local services are fictional (Testshire, Ofcom drama numbers, postcode area XX).
 from __future__ import annotations
 
 import datetime as dt
+import random
 from datetime import datetime, time
 
 import pytest
@@ -124,7 +125,46 @@ def test_every_relevance_case_is_answered_the_same_from_memory(tmp_path):
                 area = snapshot.area_index.resolve(case["area"]) if case.get("area") else None
                 ask = dict(need=need_by_code(case["need"]), area=area, now=now, person=person_for(case),
                            area_index=snapshot.area_index)
-                assert find_services(session, **ask, snapshot=snapshot) == find_services(session, **ask), case["id"]
+                in_memory = find_services(session, **ask, snapshot=snapshot)
+                assert in_memory == find_services(session, **ask), case["id"]
+                assert in_memory == find_services(session, **ask, snapshot=snapshot, group_alike=False), case["id"]
+    finally:
+        engine.dispose()
+
+
+def test_scoring_one_candidate_of_each_kind_answers_as_scoring_every_one(tmp_path):
+    """Local candidates with the same Facts but for id and name are scored once per kind and merged in name order
+    (finder._LocalRanking); that must give what scoring each one gives, "more options" included, in a directory
+    where many services are alike (the scale bench's shapes: 12 counties of 8 towns, four kinds of hours)."""
+    from bench.bench_scale import generate, templates
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'alike.db'}")
+    create_schema(engine)
+    rng = random.Random(7)
+    with session_scope(engine) as session:
+        load_bundled(session, include_seeds=False)
+        for number, (kind, template) in enumerate(templates().items()):
+            records = generate(kind, template, 150, number * 150, rng)
+            assert not import_hsds(session, records, source=f"Bench {kind} feed", checked=dt.date(2026, 11, 1)).rejected
+    christmas = datetime(2026, 12, 25, 10, 30, tzinfo=LONDON)
+    closing_soon = datetime(2026, 12, 2, 16, 30, tzinfo=LONDON)
+    persons = [Person(), Person(for_whom="someone_else", relationship="son", substance="crack cocaine"),
+               Person(age=15), Person(for_whom="someone_else", writer_age=13, relationship="dad"),
+               Person(substance="heroin", wants_open_now=True)]
+    try:
+        with session_scope(engine) as session:
+            snapshot = DirectorySnapshot.build(session)
+            for where in ("Wendmere", "Quillshire", "XX17 1AA", None):
+                area = snapshot.area_index.resolve(where) if where else None
+                for need in (ALCOHOL, FAMILY, GENERAL, YOUNG_PEOPLE, need_by_code("harm_reduction")):
+                    for now in (SUNDAY_2AM, TUESDAY_11AM, christmas, closing_soon):
+                        for person in persons:
+                            ask = dict(need=need, area=area, now=now, person=person, snapshot=snapshot)
+                            by_kind = find_services(session, **ask)
+                            said_more = bool(by_kind.more)  # answered before "more options" is worked out
+                            one_by_one = find_services(session, **ask, group_alike=False)
+                            assert by_kind == one_by_one, (where, need.code, now, person)
+                            assert said_more == bool(tuple(by_kind.more)) == bool(one_by_one.more)
     finally:
         engine.dispose()
 

@@ -108,6 +108,8 @@ class Need:
     vocabulary: tuple[str, ...] = field(repr=False)
     related: tuple[str, ...] = field(default=(), repr=False)
     needs_substance_context: bool = False
+    #: Help a person must go and get (needles, naloxone): a service in their own town matters most.
+    collected_in_person: bool = False
     _pattern: re.Pattern[str] | None = field(default=None, init=False, repr=False, compare=False)
     _related_pattern: re.Pattern[str] | None = field(default=None, init=False, repr=False, compare=False)
 
@@ -262,6 +264,7 @@ HARM_REDUCTION = Need(
         "nsp", "blood borne", "bbv", "hepatitis", "safer use",
     ),
     related=_ANY_SUBSTANCE_HELP,
+    collected_in_person=True,
 )
 MENTAL_HEALTH = Need(
     code="mental_health",

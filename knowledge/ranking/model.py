@@ -11,20 +11,28 @@ fit to the need        identity says it (taxonomy, name, organisation, eligibili
 special group          a service for a group the person is in (families for a worried parent, young people
                        for a 15-year-old, prison leavers after release) +12; a service whose identity is for a
                        group the person is NOT in: not offered at all
-fit to the person      age limits that include the person's age +4; names the substance they use +6
-reaching it            a checked phone, text or web contact +3; somewhere to go in person +2; takes people
-                       only by referral -8; a crisis line -3 (first in a crisis, after a service made for the
-                       need when both are open)
+whose help it is       a family member's own support, when they write about someone else, +10 (families need
+                       help in their own right; the person they worry about may not want it yet)
+fit to the person      age limits aimed at an age group (11-18, over 55) that include the person's age +4 (a
+                       plain "18 and over" says nothing about fit); names the substance they use +6
+reaching it            a checked phone or text line +3, a checked web address only +1; somewhere to go in
+                       person +2; takes people only by referral -8; a crisis line -3 (first in a crisis, after a
+                       service made for the need when both are open)
 locality               in the town or postcode district 10; serves the whole wider area (a county-wide
-                       service area) 6; based elsewhere in the wider area 2; national 0
-availability           open now 30 (15 when it closes within the hour); opens within 2 hours 15; within a day
-                       6; hours unknown 10 (a line might be open); closed longer 0; a bank holiday its record
-                       says nothing about -25 (services known to be open rank above it). Doubled (the
-                       positive bands) when the person asked for something open now.
+                       service area) 6; based elsewhere in the wider area 2; national 0. Asked about a county, a
+                       service for the whole county is "in the place" and one town's service counts 6. Tripled
+                       for help collected in person (needles, naloxone): the pharmacy in your own town first.
+availability           open now 30 (25 when it closes within the hour); opens within 2 hours 15; within a day
+                       6; hours unknown 15 (a line might be open); a website-only service with no hours 30 (it is
+                       there whenever the person is); closed longer 0; a bank holiday its record says nothing
+                       about -25 (services known to be open rank above it). Doubled (the positive bands) when the
+                       person asked for something open now.
 =====================  =====================================================================================
 
 A service with no way to contact it (no phone, text, web address or street address) is not offered. Ties are
-broken by fit, then closeness, then name, then id, so the order never depends on the database.
+broken by fit, then closeness, then a drug and alcohol organisation before a general one (the recovery hub before
+the GP surgery's clinic), then the narrower purpose before the broader (Samaritans before NHS 111), then name, then
+id, so the order never depends on the database.
 """
 from __future__ import annotations
 
@@ -37,6 +45,9 @@ from knowledge.ranking.groups import GROUP_LABELS
 
 __all__ = ["WEIGHTS", "NO_CONTACT", "Facts", "Scored", "availability", "score", "rank", "order_key"]
 
+#: The age most services mean by "adults"; a lower limit of this says nothing about who a service is for.
+ADULT_AGE = 18
+
 #: Why a service with no phone, text, web address or street address is not offered.
 NO_CONTACT = "no way to contact it"
 
@@ -48,11 +59,14 @@ WEIGHTS = {
     "by_referral": -8,
     "has_place": 2,
     "has_contact": 3,
+    "web_only_contact": 1,
     "crisis_line": -3,
+    "for_writer": 10,
+    "in_person_locality": 3,
     "locality": {3: 10, 2: 6, 1: 2, 0: 0},
     "availability": {
         "open": 30, "closing_soon": 25, "soon": 15, "within_a_day": 6, "unknown": 15, "closed": 0,
-        "bank_holiday_unknown": -25,
+        "bank_holiday_unknown": -25, "online": 30,
     },
 }
 
@@ -65,6 +79,7 @@ _AVAILABILITY_WORDS = {
     "unknown": "hours not known",
     "bank_holiday_unknown": "bank holiday: may be closed",
     "closed": "closed for now",
+    "online": "online, any time",
 }
 _LOCALITY_WORDS = {3: "in the place itself", 2: "covers the wider area", 1: "elsewhere in the wider area", 0: "national"}
 
@@ -95,6 +110,16 @@ class Facts:
     has_contact: bool = False
     #: A crisis line: first for a crisis, but after a service made for the need when both are open.
     crisis_line: bool = False
+    #: Run by a drug and alcohol organisation (its name says so), not a general one that also offers the help.
+    specialist: bool = False
+    #: How many kinds of help its identity is for (NHS 111: drinking, drugs, mental health; Samaritans: one).
+    breadth: int = 0
+    #: Help for the person writing (a family member's own support), not for the one they worry about.
+    for_writer: bool = False
+    #: The need is met in person (needles, naloxone): how near it is counts for more.
+    collected_in_person: bool = False
+    #: Reached only through its website (no phone, text or place) and no hours given: there whenever the person is.
+    online_only: bool = False
 
 
 @dataclass(frozen=True)
@@ -138,6 +163,11 @@ def _age_fits(facts: Facts) -> bool | None:
     return low_ok and high_ok
 
 
+def _age_targeted(facts: Facts) -> bool:
+    """Limits that aim at an age group (11-18, over 55), not just "adults": 18+ alone says nothing about fit."""
+    return facts.maximum_age is not None or (facts.minimum_age is not None and facts.minimum_age > ADULT_AGE)
+
+
 def score(facts: Facts) -> Scored:
     """Score one service; see the module docstring for the factors."""
     w = WEIGHTS
@@ -152,7 +182,7 @@ def score(facts: Facts) -> Scored:
     age_fits = _age_fits(facts)
     if age_fits is False:
         excluded = excluded or "not for this age"
-    elif age_fits:
+    elif age_fits and _age_targeted(facts):
         parts.append(("for this age", w["age_match"]))
     if facts.names_substance:
         parts.append(("names what they use", w["substance"]))
@@ -160,12 +190,19 @@ def score(facts: Facts) -> Scored:
         parts.append(("by referral only", w["by_referral"]))
     if facts.has_place:
         parts.append(("somewhere to go in person", w["has_place"]))
-    if facts.has_contact:
+    if facts.has_contact and facts.online_only:
+        parts.append(("a checked web address", w["web_only_contact"]))
+    elif facts.has_contact:
         parts.append(("a checked phone, text or web contact", w["has_contact"]))
     if facts.crisis_line:
         parts.append(("a crisis line", w["crisis_line"]))
-    parts.append((_LOCALITY_WORDS[facts.proximity], w["locality"][facts.proximity]))
+    if facts.for_writer:
+        parts.append(("help for you", w["for_writer"]))
+    nearness = w["locality"][facts.proximity] * (w["in_person_locality"] if facts.collected_in_person else 1)
+    parts.append((_LOCALITY_WORDS[facts.proximity], nearness))
     band = "closing_soon" if facts.availability == "open" and facts.closing_soon else facts.availability
+    if facts.online_only and band == "unknown":
+        band = "online"
     available = w["availability"][band]
     if facts.wants_open_now and available > 0:
         available *= 2
@@ -178,9 +215,12 @@ def score(facts: Facts) -> Scored:
 
 
 def order_key(scored: Scored) -> tuple:
-    """Offered before excluded, then score, then fit, closeness, name and id: deterministic ties."""
+    """Offered before excluded, then score, then fit, closeness, a specialist before a general service, the
+    narrower purpose before the broader, then name and id: deterministic ties."""
     f = scored.facts
-    return (scored.excluded is not None, -scored.score, -f.fit, -f.proximity, f.name, f.key)
+    return (
+        scored.excluded is not None, -scored.score, -f.fit, -f.proximity, not f.specialist, f.breadth, f.name, f.key
+    )
 
 
 def rank(all_facts: Iterable[Facts]) -> list[Scored]:

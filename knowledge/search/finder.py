@@ -530,7 +530,23 @@ class _Candidate:
             has_contact=self.verified and self.service.has_direct_contact,
             crisis_line=bool(self.service.is_crisis_line),
             wants_open_now=wants_open_now,
+            online_only=self.online_only,
+            specialist=self.service.specialist,
+            breadth=self.breadth,
+            for_writer=self.for_whom == "you",
+            collected_in_person=need.collected_in_person,
         )
+
+    @property
+    def breadth(self) -> int:
+        """How many catalogue needs its identity is for: the fewer, the more it is made for the one asked about."""
+        return sum(1 for code in _BREADTH_NEEDS if self.fit_for(NEEDS[code]) == Fit.TAXONOMY)
+
+    @property
+    def online_only(self) -> bool:
+        """Reached only through a website: no phone or text line and nowhere to go in person."""
+        kinds = {contact.kind for contact in self.service.contacts}
+        return "web" in kinds and kinds <= {"web", "email"} and _first_address(self.service)[0] is None
 
     @property
     def organisation_key(self) -> str:
@@ -594,10 +610,15 @@ class _AreaScope:
     covering: frozenset[str]
     districts: frozenset[str]  # upper case, for SQL
     display: dict[str, str]
+    #: The place asked about itself (its name and postcode district), apart from the towns inside a county.
+    own: frozenset[str] = frozenset()
+    #: Asked about a county (it has towns inside it), not a town, service area or postcode district.
+    is_wider_area: bool = False
 
     @property
     def names(self) -> set[str]:
         return set(self.inside | self.covering) - {d.lower() for d in self.districts}
+
 
 
 def _scope(area: Area, index: AreaIndex) -> _AreaScope:
@@ -622,12 +643,17 @@ def _scope(area: Area, index: AreaIndex) -> _AreaScope:
         display.setdefault(key, name)
         if key not in inside:
             covering.add(key)
-    return _AreaScope(frozenset(inside), frozenset(covering), frozenset(districts), display)
+    own = {normalise_text(area.name)} | ({area.postcode_district.lower()} if area.postcode_district else set())
+    return _AreaScope(
+        frozenset(inside), frozenset(covering), frozenset(districts), display, frozenset(own), area.kind == "county"
+    )
 
 
 #: How close a local service is: in the place itself, serving the whole wider area (a county-wide service area),
 #: or based elsewhere in the wider area (an address in another town of the county). National services are 0.
 IN_PLACE, COVERS_AREA, ELSEWHERE_IN_AREA = 3, 2, 1
+#: In one town of the county asked about: as near as a county-wide service is to a town.
+PART_OF_AREA = COVERS_AREA
 
 
 def _locate(service: ServiceRecord, scope: _AreaScope) -> tuple[int, str | None]:
@@ -641,8 +667,11 @@ def _locate(service: ServiceRecord, scope: _AreaScope) -> tuple[int, str | None]
                 _line, town = _first_address(service)
                 name = town or name
             reason = f"covers {name}" if what == "area" else f"in {name}"
-            if best[0] < IN_PLACE:
-                best = (IN_PLACE, reason)
+            # Asked about a county: a service for the whole of it is nearer the person than one town's service.
+            whole = what == "area" and key in scope.own
+            closeness = IN_PLACE if whole or not scope.is_wider_area else PART_OF_AREA
+            if best[0] < closeness:
+                best = (closeness, reason)
         elif key in scope.covering and what == "area" and best[0] < COVERS_AREA:
             best = (COVERS_AREA, f"covers {scope.display.get(key, key.title())}")
         elif key in scope.covering and best[0] < ELSEWHERE_IN_AREA:
@@ -681,6 +710,9 @@ def _local_services(snapshot: DirectorySnapshot, scope: _AreaScope) -> tuple[tup
 #: A need, time and opening status that stand for "any", to read what a record alone puts in its Facts.
 _ANY_TIME = datetime(2000, 1, 12, 12, 0, tzinfo=LONDON)
 _NO_STATUS = OpeningStatus(known=False, open_now=False, always_open=False, closes_at=None, next_opens_at=None)
+#: The needs a service's breadth is counted over (not the catch-alls, nor the child-writer variant of family help).
+_BREADTH_NEEDS = tuple(code for code in NEEDS if code not in ("general", "out_of_hours", "young_family"))
+
 #: The Facts fields that are not the service's identity (its id and name only break ties).
 _PROFILE_FIELDS = tuple(f.name for f in fields(Facts) if f.name not in ("key", "name"))
 
@@ -834,6 +866,7 @@ def _out_of_hours(
             _voice_first(c),
             -max(int(c.fit_for(need)) for need in needs),
             -int(c.fit_for(MENTAL_HEALTH)),
+            c.breadth,  # made for this (Samaritans) before a line for everything (NHS 111)
             c.service.name,
         ),
     )
@@ -876,7 +909,7 @@ def _out_of_hours(
                     take(c, need)
     def open_lines_for(need: Need) -> None:
         open_lines = [c for c in others if c.status.open_now and c.fit_for(need) >= Fit.TEXT]
-        for c in sorted(open_lines, key=lambda c: (-int(c.fit_for(need)), _voice_first(c), c.service.name)):
+        for c in sorted(open_lines, key=lambda c: (-int(c.fit_for(need)), _voice_first(c), c.breadth, c.service.name)):
             if len(chosen) >= OUT_OF_HOURS_LEAD - 1:
                 break
             take(c, need)

@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from knowledge.hours.engine import HoursError, WeeklyHours
 from knowledge.hours.stored import rule_from_stored
-from knowledge.needs.catalogue import normalise_text
+from knowledge.needs.catalogue import GENERAL, normalise_text
 from knowledge.places.areas import AreaIndex, directory_fingerprint, postcode_district
 from knowledge.ranking.groups import service_groups
 from knowledge.ranking.offers import offered_text
@@ -180,6 +180,8 @@ class ServiceRecord:
     signpost: bool
     #: A phone, text or web contact (an email alone is not enough at 2am).
     has_direct_contact: bool
+    #: Its organisation's name is a drug and alcohol one ("Wendmoor Recovery Partnership", not "Dunmere Surgery").
+    specialist: bool = False
     #: How well it fits each catalogue need, filled in by searches as they ask (the same answer in every search).
     fits: dict = field(default_factory=dict, compare=False, hash=False, repr=False)
 
@@ -375,6 +377,7 @@ def _assemble(service, organisation: NamedRecord | None, terms: tuple[NamedRecor
         contacts=contacts,
         signpost=_is_signpost(phones),
         has_direct_contact=any(c.kind in ("phone", "text", "web") for c in contacts),
+        specialist=bool(organisation) and GENERAL.matches(normalise_text(organisation.name)),
     )
 
 

@@ -68,8 +68,8 @@ def facts(**changes) -> Facts:
 
 
 def test_every_factor_is_a_reason_with_its_points():
-    scored = score(facts(groups=frozenset({"family"}), person_groups=frozenset({"family"}), minimum_age=18,
-                         person_age=40, has_contact=True))
+    scored = score(facts(groups=frozenset({"family"}), person_groups=frozenset({"family"}), minimum_age=55,
+                         person_age=60, has_contact=True))
     assert scored.reasons == (
         "helps with drinking: for exactly this +40", "for families +12", "for this age +4",
         "a checked phone, text or web contact +3", "in the place itself +10", "open now +30",
@@ -89,6 +89,53 @@ def test_availability_is_weighted_not_the_first_key():
     assert [s.facts.key for s in rank([far_and_open, near_and_exact])] == ["hub", "line"]
     # Asking for something open now doubles what being open is worth.
     assert score(facts(wants_open_now=True)).score - score(facts()).score == 30
+
+
+def test_an_adults_only_limit_is_not_a_fit_to_the_person_but_an_age_group_is():
+    adults = score(facts(minimum_age=18, person_age=72)).score
+    assert adults == score(facts(person_age=72)).score
+    assert score(facts(minimum_age=55, person_age=72)).score == adults + 4
+    assert score(facts(minimum_age=11, maximum_age=18, person_age=15)).score == adults + 4
+
+
+def test_a_website_with_no_hours_is_there_any_time_but_a_line_you_can_ring_comes_first():
+    website = facts(key="web", name="Advice website", availability="unknown", has_contact=True, online_only=True)
+    line = facts(key="line", name="Line", availability="open", has_contact=True)
+    assert "online, any time +30" in score(website).reasons and "a checked web address +1" in score(website).reasons
+    assert score(website).score > score(facts(availability="unknown", has_contact=True)).score
+    assert [s.facts.key for s in rank([website, line])] == ["line", "web"]
+
+
+def test_a_family_member_s_own_support_comes_before_help_for_the_one_they_worry_about():
+    for_them = facts(key="them", name="A young people's service", groups=frozenset({"young_people"}),
+                     person_groups=frozenset({"young_people", "family"}), minimum_age=11, maximum_age=18,
+                     person_age=16)
+    for_you = facts(key="you", name="Family support", groups=frozenset({"family"}),
+                    person_groups=frozenset({"young_people", "family"}), for_writer=True)
+    assert "help for you +10" in score(for_you).reasons
+    assert [s.facts.key for s in rank([for_them, for_you])] == ["you", "them"]
+
+
+def test_help_collected_in_person_counts_nearness_three_times():
+    in_town = facts(key="town", name="Town pharmacy", fit=int(Fit.TEXT), collected_in_person=True)
+    elsewhere = facts(key="far", name="Tagged exchange", proximity=1, groups=frozenset({"injecting"}),
+                      person_groups=frozenset({"injecting"}), collected_in_person=True)
+    assert score(in_town).score - score(facts(fit=int(Fit.TEXT))).score == 20
+    assert [s.facts.key for s in rank([elsewhere, in_town])] == ["town", "far"]
+    # Without it, the tagged exchange two towns away would lead.
+    plain = [facts(key="town", name="Town pharmacy", fit=int(Fit.TEXT)),
+             facts(key="far", name="Tagged exchange", proximity=1, groups=frozenset({"injecting"}),
+                   person_groups=frozenset({"injecting"}))]
+    assert [s.facts.key for s in rank(plain)] == ["far", "town"]
+
+
+def test_equal_scores_put_a_specialist_and_then_the_narrower_purpose_first():
+    gp = facts(key="gp", name="A Health Centre Alcohol Clinic", breadth=1)
+    hub = facts(key="hub", name="Z Recovery Hub", specialist=True, breadth=2)
+    assert [s.facts.key for s in rank([gp, hub])] == ["hub", "gp"]
+    broad = facts(key="111", name="Alpha line", breadth=3)
+    narrow = facts(key="sam", name="Zulu line", breadth=1)
+    assert [s.facts.key for s in rank([broad, narrow])] == ["sam", "111"]
 
 
 def test_ties_are_broken_the_same_way_every_time():
@@ -165,3 +212,29 @@ def test_a_writer_s_age_is_not_the_age_of_the_person_they_write_about(county):
                     relationship="mum", writer_age=35, substance="alcohol")
     assert "Wendmoor Young Carers" not in names(parent.first) + names(parent.more)
     assert parent.help_need.code == "alcohol"
+
+
+def test_a_county_asked_about_puts_its_county_wide_service_before_one_town_s(county):
+    result = search(county, ALCOHOL, "Wendmoor", TUESDAY_11AM)
+    hub = next(m for m in result.first if m.name == "Wendmoor Recovery Hub")
+    town = next(m for m in [*result.first, *result.more] if m.name == "Calderwick Recovery Hub")
+    assert "in the place itself +10" in hub.ranking and "in the place itself +10" not in town.ranking
+    assert names(result.first).index("Wendmoor Recovery Hub") < names([*result.first, *result.more]).index(
+        "Calderwick Recovery Hub")
+
+
+def test_needles_in_a_town_come_from_its_own_pharmacy_first(county):
+    result = search(county, HARM_REDUCTION, "Calderwick", dt.datetime(2026, 12, 5, 12, 0, tzinfo=LONDON))
+    assert result.first[0].name == "Market Street Pharmacy"
+
+
+def test_samaritans_lead_nhs_111_for_mental_health_when_both_are_open(county):
+    result = search(county, need_by_code("mental_health"), None, TUESDAY_11AM)
+    shown = names(result.first)
+    assert shown.index("Samaritans") < shown.index("NHS 111")
+
+
+def test_cutting_down_leads_with_the_local_online_programme(county):
+    result = search(county, CUT_DOWN, "Brackenford", TUESDAY_11AM, substance="wine")
+    assert result.first[0].name == "Drink Less Wendmoor"
+    assert "online, any time +30" in result.first[0].ranking

@@ -42,6 +42,7 @@ def person_from(tracker: Tracker) -> Person:
         substance=tracker.get_slot("substance"),
         writer_age=writer_age if for_whom == "someone_else" else None,
         wants_open_now=bool(tracker.get_slot("wants_open_now")),
+        groups=tuple(tracker.get_slot("groups") or ()),
     )
 
 

@@ -90,6 +90,9 @@ class ActionNoteNeed(Action):
             events.append(SlotSet("relationship", said.subject_relationship))
         elif whose_use == "self":
             events.append(SlotSet("relationship", None))  # a wife who died is not the one drinking
+        if said.groups:
+            known = list(tracker.get_slot("groups") or [])
+            events.append(SlotSet("groups", known + [g for g in said.groups if g not in known]))
         return events
 
     @staticmethod

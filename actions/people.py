@@ -103,6 +103,9 @@ class WhoIsWriting:
     whose_use: Optional[str] = None
     #: The relative whose use is described ("mum" in "my mum drinks"), as written.
     subject_relationship: Optional[str] = None
+    #: Special groups the writer says they are in or asks for ("women only", "im a student"): services made for
+    #: such a group (knowledge.ranking.groups) are offered only to people in it.
+    groups: tuple[str, ...] = ()
 
 
 def normalise(text: str) -> str:
@@ -157,6 +160,23 @@ def _whose_use(text: str) -> Optional[str]:
     return None
 
 
+#: What puts a writer in a special group, as whole-phrase patterns on the normalised message. A woman who asks
+#: for a women-only group, or says she is a woman, can be offered one; a student, the university's service.
+_STATED_GROUPS = {
+    "women": re.compile(
+        r"\b(?:wom[ae]n only|only wom[ae]n|all wom[ae]n|wom[ae]n'?s (?:group|only|service|meeting)s?|for wom[ae]n"
+        r"|female only|ladies only|(?:i'?m|i am|as) a (?:woman|female|lady|girl)|i'?m female)\b"
+    ),
+    "students": re.compile(r"\b(?:students?|at uni|at university|uni|freshers?)\b"),
+}
+
+
+def stated_groups(text: str) -> tuple[str, ...]:
+    """The special groups a message says the writer is in or asks for, in a fixed order."""
+    plain = normalise(text or "")
+    return tuple(group for group, pattern in _STATED_GROUPS.items() if pattern.search(plain))
+
+
 def read_message(text: str) -> WhoIsWriting:
     """Ages, whose use and the relative concerned, as far as this one message says."""
     plain = without_durations(text or "")
@@ -166,4 +186,5 @@ def read_message(text: str) -> WhoIsWriting:
         other_age=_first_number(_OTHER_AGE_PATTERNS, plain),
         whose_use=_whose_use(plain),
         subject_relationship=next((g for g in subject.groups() if g), None) if subject else None,
+        groups=stated_groups(plain),
     )

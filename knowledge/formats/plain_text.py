@@ -7,9 +7,15 @@ the importer stores plain text: entities decoded, paragraphs as blank-line-separ
 
 The parsing is Beautiful Soup's (with Python's own ``html.parser``), not regular expressions: real feeds carry
 broken and nested markup that only a real HTML parser reads the way a browser would.
+
+Text with no tag in it is plain text already, not HTML: its line breaks are the reader's line breaks (HTML would
+fold them into spaces), and only its complete entities (``&amp;``, ``&#39;``) are decoded, so a bare ``&`` or
+``<`` stays as written. That is what keeps a directory's own export (plain text) the same when it is imported
+again.
 """
 from __future__ import annotations
 
+import html
 import re
 
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
@@ -31,15 +37,22 @@ _PARAGRAPH = "\x00P\x00"
 _NEWLINE = "\x00N\x00"
 
 
+#: An opening or closing tag, a comment or a declaration; "a < b" and "<18s" are not tags.
+_TAG = re.compile(r"<(?:/?[a-zA-Z][a-zA-Z0-9:-]*(?:[\s/][^<>]*)?|!--.*?--|![a-zA-Z][^<>]*)>", re.DOTALL)
+#: A complete character reference: named with its semicolon, decimal or hexadecimal.
+_ENTITY = re.compile(r"&(?:[a-zA-Z][a-zA-Z0-9]*|#[0-9]+|#[xX][0-9a-fA-F]+);")
+
+
 def looks_like_html(text: str) -> bool:
-    """Cheap test before parsing: only text with a tag or an entity needs Beautiful Soup."""
-    return "<" in text or "&" in text
+    """Only text with a tag in it is read as HTML (where line breaks are just spaces)."""
+    return "<" in text and _TAG.search(text) is not None
 
 
 def html_to_text(text: str) -> str:
-    """``text`` as plain, readable text (see module docstring). Plain text comes back with its spacing tidied."""
+    """``text`` as plain, readable text (see module docstring). Plain text keeps its line breaks and comes back
+    with its entities decoded and its spacing tidied."""
     if not looks_like_html(text):
-        return _tidy(text)
+        return _tidy(_ENTITY.sub(lambda entity: html.unescape(entity.group()), text))
     soup = BeautifulSoup(text, "html.parser")
     pieces: list[str] = []
     _walk(soup, pieces, list_depth=0)

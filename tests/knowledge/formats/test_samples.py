@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import func, select
 
 from knowledge.formats.exporter import export_hsds
+from knowledge.formats.fields import PROSE_FIELDS
 from knowledge.formats.ids import scope_for, scoped
 from knowledge.formats.importer import import_hsds, read_hsds_file
 from knowledge.store.db import session_scope
@@ -188,6 +189,9 @@ def test_bristol_loads_with_no_html_left_and_only_the_nameless_record_rejected(s
         assert not [t for t in texts if "<p>" in t or "&amp;" in t or "&nbsp;" in t or "<br" in t]
         symes = session.scalars(select(Service).where(Service.name == "@symes Community Building")).one()
         assert "Facilities\n\n- FREE Wi-Fi\n- Lift\n" in symes.description
+        # Plain text (no tags) with an "&" keeps its line breaks: it is not read as HTML.
+        al_anon = session.get(Organization, scoped(SCOPE, "d907b110-5d67-4468-a7e6-6e4a266b3a00"))
+        assert "UK & Eire" in al_anon.description and "drinking.\nOur members" in al_anon.description
         assert symes.organization.website == "http://hwcp.org.uk/"
         # attending type and access are kept as attributes, not dropped.
         kept = {(a.taxonomy_term.taxonomy, a.taxonomy_term.name) for a in session.scalars(select(Attribute))}
@@ -266,6 +270,16 @@ def _hours(services: list) -> list:
     return [(of(service), [of(sal) for sal in service["service_at_locations"]]) for service in services]
 
 
+def _prose(node, path: str = "") -> list:
+    """Every text for people in an export (descriptions, names, notes...), with where it is."""
+    if isinstance(node, list):
+        return [item for index, child in enumerate(node) for item in _prose(child, f"{path}[{index}]")]
+    if not isinstance(node, dict):
+        return []
+    found = [(f"{path}.{key}", value) for key, value in node.items() if key in PROSE_FIELDS and isinstance(value, str)]
+    return found + [item for key, child in node.items() for item in _prose(child, f"{path}.{key}")]
+
+
 def _emptied(engine) -> None:
     with engine.begin() as connection:
         for table in reversed(Base.metadata.sorted_tables):
@@ -279,7 +293,7 @@ def _emptied(engine) -> None:
 def test_holiday_schedules_are_exported_in_both_shapes_and_round_trip(engine, fixture, today, holder):
     """The export has the holidays as HSDS 3.0 says (rules paused over the dates, dated rules for changed hours)
     and as ORUK 1.0 ``holiday_schedules``; importing it into an empty directory stores the same rows, hours
-    included, and exports the same again."""
+    included, and exports the same again, descriptions included (lists and paragraphs keep their lines)."""
     with session_scope(engine) as session:
         import_hsds(session, read_hsds_file(FIXTURES / fixture), source=SOURCE, today=today)
     with session_scope(engine) as session:
@@ -304,10 +318,38 @@ def test_holiday_schedules_are_exported_in_both_shapes_and_round_trip(engine, fi
         report = import_hsds(session, json.loads(json.dumps(exported)), source=SOURCE, today=today)
     assert report.rejected == [] and len(report.created) == len(exported)
     with session_scope(engine) as session:
-        assert _hours(export_hsds(session)) == _hours(exported)
+        again = export_hsds(session)
+        assert _hours(again) == _hours(exported)
+        assert _prose(again) == _prose(exported)
         assert sorted((s.id, s.byday, s.opens_at, s.valid_from, s.valid_to)
                       for s in session.scalars(select(Schedule))) == schedules_before
         assert session.scalar(select(func.count()).select_from(HolidaySchedule)) == len(expected)
+    if fixture == "oruk1_full.json":
+        assert exported[0]["description"] == (
+            "Free, confidential help with alcohol & drugs.\n\n- Drop-in\n- One-to-one support")
+
+
+@pytest.mark.parametrize("name", ["oruk1-bristol-council-services.json", "outpost-buckinghamshire-services-page.json"])
+def test_export_then_import_keeps_every_text_as_it_was(sqlite_engine, name):
+    """Real feeds' HTML stored as plain text, exported and imported again into an empty directory, comes back
+    line for line; so does plain text with line breaks, "&" and "<" typed straight into a feed (a variant of the
+    sample, derived here)."""
+    data = copy.deepcopy(sample(name))
+    records = data["content"] if isinstance(data, dict) and "content" in data else data
+    records = records if isinstance(records, list) else [records]
+    plain = "Help with drink & drugs (<18s call first).\n\n- Drop-in\n- One-to-one support\n1. Ring\n2. Visit"
+    next(record for record in records if record.get("name"))["description"] = plain
+    with session_scope(sqlite_engine) as session:
+        load(session, data)
+        exported = export_hsds(session)
+    assert exported and any(text.count("\n") for _, text in _prose(exported))
+    assert plain in [text for _, text in _prose(exported)]
+
+    _emptied(sqlite_engine)
+    with session_scope(sqlite_engine) as session:
+        report = load(session, json.loads(json.dumps(exported)))
+        assert report.rejected == []
+        assert _prose(export_hsds(session)) == _prose(exported)
 
 
 # ---- Outpost --------------------------------------------------------------------------------------------------------

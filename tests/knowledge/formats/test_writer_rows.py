@@ -4,6 +4,11 @@ GOLDEN was made by running the same scenario (stored_rows.import_scenario) with 
 before the writer was rewritten for speed; regenerate it only from that commit, never by hand:
 ``git worktree add /tmp/old 8031335`` and print ``digests(...)`` there. Any difference in what is stored (a row,
 a column, a report line) changes a digest.
+
+The service and organization digests were made there with today's ``knowledge/formats/plain_text.py`` copied in
+(plain text with ``&`` keeps its line breaks now, as 45 of the Bristol sample's descriptions have; the writer is
+not what changed). The same run with 8031335's own plain_text.py still gives the earlier digests
+(24f4229116b75d52 and e662125146a2bbbc).
 """
 from __future__ import annotations
 
@@ -22,10 +27,10 @@ GOLDEN = {
     "cost_option (91 rows)": "5ea6e578c5c1f555",
     "language (92 rows)": "d9bcbf77bf96f073",
     "location (122 rows)": "32cb5c1c697ebfd3",
-    "organization (686 rows)": "e662125146a2bbbc",
+    "organization (686 rows)": "63dafa6b20d91d40",
     "phone (97 rows)": "68384368b861850c",
     "schedule (382 rows)": "87acc7cce2b640bf",
-    "service (947 rows)": "24f4229116b75d52",
+    "service (947 rows)": "e96497aa1d145e8b",
     "service_area (19 rows)": "69be6229f46e4bf9",
     "service_at_location (122 rows)": "13bc68a33ff5bd62",
     "taxonomy (2 rows)": "5d44b015c1739275",

@@ -171,10 +171,11 @@ def test_a_partner_who_cannot_cope_gets_family_support_and_one_support_line(worc
         "my husband drinks every night and i cant cope anymore. im in worcester"
     )
     reply = "\n".join(r.get("text", "") for r in replies)
-    assert "999" not in replies[0]["text"]
-    assert "If you might act on these thoughts" not in reply
-    assert "Worcester Family Support Group" in reply
-    assert reply.count("116 123") == 1 and "85258" in reply
+    # The whole reply in the message: a failure must show what the person read, not pytest's shortened string.
+    assert "999" not in replies[0]["text"], reply
+    assert "If you might act on these thoughts" not in reply, reply
+    assert "Worcester Family Support Group" in reply, reply
+    assert reply.count("116 123") == 1 and "85258" in reply, reply
 
 
 def test_when_is_a_named_local_service_open_gives_its_hours_not_the_area_question(worcestershire):

@@ -9,7 +9,8 @@ night. Emergencies are never limited: the channels run the crisis rules first an
   Over a limit the channel answers 429 with ``Retry-After``. Settings, each a comma list of ``COUNT/SECONDS``:
   ``SIGNPOST_LIMIT_PER_ADDRESS`` (default ``30/10``: no hourly cap, as a council office or a college may put
   many people behind one address), ``SIGNPOST_LIMIT_PER_SENDER`` (default ``10/10,200/3600``); ``off`` switches
-  one off.
+  one off. Telegram counts per chat only (its updates all come from Telegram's servers) and answers a chat over
+  its limit with a short text instead of a turn, as a 429 would make Telegram redeliver for hours.
 * **Client address**: the TCP peer, unless the peer is one of ``SIGNPOST_TRUSTED_PROXIES`` (comma list of
   addresses or networks, e.g. ``127.0.0.1,10.0.0.0/8``): then the right-most address in ``X-Forwarded-For`` that
   is not itself a trusted proxy. Without the setting the header is ignored, so a client cannot choose its address,

@@ -33,8 +33,16 @@ from telegram.request import HTTPXRequest
 
 from channels.commands import neutralise
 from channels.dedup import DuplicateStillRunning, IdempotencyStore, KeyValueStore, store_from_env
-from channels.fallback import after_silent_turn, fallback_messages, missing_emergency, run_turn, turn_deadline
+from channels.fallback import (
+    after_silent_turn,
+    emergency_messages,
+    fallback_messages,
+    missing_emergency,
+    run_turn,
+    turn_deadline,
+)
 from channels.identity import pseudonymise
+from channels.limits import TOO_MANY_REQUESTS, RateLimiter
 from channels.render import choices_from_buttons, split_for_telegram
 
 logger = logging.getLogger(__name__)
@@ -188,6 +196,8 @@ class TelegramInput(InputChannel):
         self._start_payload = start_payload
         self._store = store if store is not None else store_from_env()
         self._once = IdempotencyStore(self._store, prefix="telegram:update:", wait_timeout_seconds=50.0)
+        # Per chat only: every update comes from Telegram's own servers, so an address says nothing about who wrote.
+        self._limiter = RateLimiter.from_env(self._store)
         self._bot: Optional[Bot] = None
         self._bot_lock: Optional[asyncio.Lock] = None
 
@@ -257,6 +267,14 @@ class TelegramInput(InputChannel):
         except TelegramError as error:
             logger.error("telegram: sendMessage failed (%s)", type(error).__name__)
 
+    async def _over_limit(self, sender_id: str, text: str) -> bool:
+        """A chat sending faster than SIGNPOST_LIMIT_PER_SENDER allows gets a short answer instead of a turn, so one
+        flood cannot slow everyone else's replies; it still gets an answer (never silent). Emergencies are never
+        limited. (A 429 would make Telegram redeliver the update for hours.)"""
+        if emergency_messages(text):
+            return False
+        return await self._limiter.check_request(CHANNEL_NAME, None, sender_id) is not None
+
     async def _process(
         self, update: Update, bot: Bot, request: Request, on_new_message: Callable[[UserMessage], Awaitable[Any]]
     ) -> str:
@@ -313,6 +331,9 @@ class TelegramInput(InputChannel):
             return "not text"
 
         await self._store.delete(stopped_key)  # they wrote again
+        if await self._over_limit(sender_id, text):
+            await self._say(bot, chat_id, TOO_MANY_REQUESTS)
+            return "limited"
         output = TelegramOutput(self, bot, chat_id, sender_id)
         outcome = await run_turn(
             on_new_message(

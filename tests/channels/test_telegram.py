@@ -414,3 +414,23 @@ def test_an_emergency_is_answered_at_once_when_the_bot_is_slow_and_not_repeated_
     time.sleep(2)
     texts = [call.params["text"] for call in tg.api.calls_to("sendMessage")]
     assert texts == emergency_guidance("not_breathing")
+
+
+def test_a_chat_sending_too_fast_is_answered_briefly_and_others_and_emergencies_go_through(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from channels.limits import TOO_MANY_REQUESTS
+
+    monkeypatch.setenv("SIGNPOST_LIMIT_PER_SENDER", "3/60")
+    harness = TelegramHarness()
+    try:
+        for n in range(5):
+            assert harness.say(f"message {n}").status_code == 200
+        assert [m.text for m in harness.bot.received] == ["message 0", "message 1", "message 2"]
+        texts = [call.params["text"] for call in harness.api.calls_to("sendMessage")]
+        assert texts[3:] == [TOO_MANY_REQUESTS, TOO_MANY_REQUESTS]  # never silent, but no turn
+        assert harness.say("hello from someone else", chat_id=CHAT_ID + 1).status_code == 200
+        assert harness.say("my son isnt breathing").status_code == 200
+        assert [m.text for m in harness.bot.received][-2:] == ["hello from someone else", "my son isnt breathing"]
+    finally:
+        harness.close()

@@ -11,7 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterator
 
-from sqlalchemy import event, inspect, text
+from sqlalchemy import MetaData, event, inspect, text
 from sqlalchemy.engine import Connection, Engine, create_engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
@@ -76,6 +76,17 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 BASELINE_REVISION = "0001_baseline"
 
 
+def all_metadata() -> list[MetaData]:
+    """Every table the app keeps in this database: the directory's, the anonymous signpost events (insight/) and
+    the call-back outbox (referrals/). Each package keeps its own declarative base, so `kb init --reset` drops the
+    directory's alone; the migrations and a new database's schema have them all. (Plain SQLAlchemy models, no
+    Rasa; imported here, not at the top, so that those packages may import this module.)"""
+    from insight.models import InsightBase
+    from referrals.models import OutboxBase
+
+    return [Base.metadata, InsightBase.metadata, OutboxBase.metadata]
+
+
 def alembic_config(connection: Connection | None = None):
     """Alembic's configuration for the directory; with ``connection``, migrations run in its transaction."""
     from alembic.config import Config
@@ -134,13 +145,15 @@ def _make_sqlite_transactions_real(engine: Engine) -> None:
 def create_schema(engine: Engine) -> str:
     """Bring the directory's schema to the newest revision, keeping every row.
 
-    An empty database gets the tables as the models define them, stamped at the newest revision. A database made
-    by an earlier release is upgraded through the migrations (one made before migrations existed is first
-    stamped as the baseline), never recreated. Returns what it did: "created", "current" or "upgraded from X".
+    An empty database gets the tables as the models define them (all of :func:`all_metadata`; events or an outbox
+    already there are kept), stamped at the newest revision. A database made by an earlier release is upgraded
+    through the migrations (one made before migrations existed is first stamped as the baseline), never recreated.
+    Returns what it did: "created", "current" or "upgraded from X".
     """
     with engine.begin() as connection:
         if not inspect(connection).has_table("service"):
-            Base.metadata.create_all(connection)
+            for metadata in all_metadata():
+                metadata.create_all(connection, checkfirst=True)
             _stamp(connection, head_revision())
             return "created"
         current = schema_revision(connection)

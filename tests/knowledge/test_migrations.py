@@ -17,13 +17,14 @@ from knowledge.formats.importer import import_hsds
 from knowledge.store.db import (
     BASELINE_REVISION,
     alembic_config,
+    all_metadata,
     create_schema,
     head_revision,
     make_engine,
     schema_revision,
     session_scope,
 )
-from knowledge.store.models import Base, Service
+from knowledge.store.models import Service
 from tests.support.postgres import own_schema
 
 
@@ -128,12 +129,13 @@ def _table(connection, name: str):
 
 
 def schema_differences(engine: Engine) -> list:
-    """What the database's schema lacks or has beyond the models (Alembic's autogenerate comparison).
+    """What the database's schema lacks or has beyond the models (Alembic's autogenerate comparison): the
+    directory's, the signpost events' and the outbox's (every table the app writes here).
 
     SQLite does not enforce VARCHAR lengths, so a length-only difference there is not a difference."""
     with engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"compare_type": True})
-        diffs = compare_metadata(context, Base.metadata)
+        diffs = compare_metadata(context, all_metadata())
     if engine.dialect.name == "sqlite":
         diffs = [d for d in diffs if not (isinstance(d, list) and d[0][0] == "modify_type"
                                           and "VARCHAR" in str(d[0][5]) and "VARCHAR" in str(d[0][6]))]
@@ -189,7 +191,7 @@ def test_the_migrations_alone_build_the_models_schema(database):
     with database.begin() as connection:
         command.upgrade(alembic_config(connection), "head")
     assert schema_differences(database) == []
-    assert set(inspect(database).get_table_names()) >= set(Base.metadata.tables)
+    assert set(inspect(database).get_table_names()) >= {name for m in all_metadata() for name in m.tables}
 
 
 def test_kb_init_upgrades_a_previous_release_directory(sqlite_database, tmp_path):
@@ -207,3 +209,92 @@ def test_kb_init_upgrades_a_previous_release_directory(sqlite_database, tmp_path
     after = read_old_rows(sqlite_database)
     assert {name: [r for r in rows if r["id"] in {o["id"] for o in OLD_ROWS[name]}] for name, rows in after.items()} \
         == before  # the council's rows are all still there beside the bundled directory
+
+
+# --- The events and outbox tables (revision 0005) ---------------------------------------------------------------
+
+#: The revision before the events and outbox tables had one of their own.
+BEFORE_APP_TABLES = "0004_holiday_schedules"
+APP_TABLES = {"signpost_event", "referral_outbox"}
+
+
+def make_0004_database(engine: Engine) -> None:
+    with engine.begin() as connection:
+        command.upgrade(alembic_config(connection), BEFORE_APP_TABLES)
+    assert not APP_TABLES & set(inspect(engine).get_table_names())
+
+
+def _an_event():
+    from insight.event import ASK, SignpostEvent
+
+    return SignpostEvent(kind=ASK, day=dt.date(2026, 11, 30), hour=2, channel="sms", need="alcohol",
+                         area_code="E06000016", for_whom="self", age_band=None, local_fitted=2, local_open=0,
+                         out_of_hours_only=True, crisis_type=None)
+
+
+def _a_callback_request():
+    from referrals.request import CallbackRequest
+
+    return CallbackRequest(service_id="test-anytown-recovery", service_name="Anytown Recovery (test)",
+                           phone="07700900123", good_time="weekday mornings", message_ok=False, name="Sam",
+                           consent="Anytown Recovery (test) will get your name Sam, your number ending 123, and "
+                                   "when to call.")
+
+
+def test_a_directory_upgraded_with_the_migrations_gets_the_events_and_outbox_tables(database):
+    """A production directory at 0004 that never recorded an event nor queued a call-back: the upgrade makes both
+    tables, exactly as the models say, and the insight store and the outbox write to them."""
+    from insight import store as insight_store
+    from referrals.sealing import Sealer, new_key
+    from referrals.store import Outbox
+
+    make_0004_database(database)
+    assert create_schema(database) == f"upgraded from {BEFORE_APP_TABLES}"
+    assert APP_TABLES <= set(inspect(database).get_table_names())
+    assert schema_differences(database) == []
+    with session_scope(database) as session:
+        assert insight_store.add_events(session, [_an_event()]) == 1
+    with session_scope(database) as session:
+        assert insight_store.count_events(session) == 1
+    outbox = Outbox(database, Sealer(new_key()))
+    reference = outbox.add(_a_callback_request(), "someone")
+    assert reference.startswith("SP-") and len(outbox.due_ids(dt.datetime(2100, 1, 1))) == 1
+
+
+def test_events_and_outbox_tables_made_on_first_use_are_kept_with_their_rows(database):
+    """The recorder and the outbox made their tables with create_all before 0005 existed: the upgrade leaves them
+    and their rows as they are, and the schema is then the models' (create_all made them as 0005 does)."""
+    from insight import store as insight_store
+    from referrals.sealing import Sealer, new_key
+    from referrals.store import Outbox
+
+    make_0004_database(database)
+    insight_store.ensure_schema(database)
+    outbox = Outbox(database, Sealer(new_key()))
+    outbox.create_schema()
+    with session_scope(database) as session:
+        insight_store.add_events(session, [_an_event(), _an_event()])
+    reference = outbox.add(_a_callback_request(), "someone")
+
+    assert create_schema(database) == f"upgraded from {BEFORE_APP_TABLES}"
+    assert schema_differences(database) == []
+    with session_scope(database) as session:
+        assert insight_store.count_events(session) == 2
+    with database.connect() as connection:
+        assert connection.execute(text("SELECT reference FROM referral_outbox")).scalars().all() == [reference]
+
+
+def test_kb_init_reset_keeps_the_events_and_outbox(sqlite_database):
+    """`kb init --reset` drops the directory only; the new directory's schema keeps the events beside it."""
+    from insight import store as insight_store
+    from knowledge.store.db import drop_schema
+
+    assert create_schema(sqlite_database) == "created"
+    assert APP_TABLES <= set(inspect(sqlite_database).get_table_names())
+    with session_scope(sqlite_database) as session:
+        insight_store.add_events(session, [_an_event()])
+    drop_schema(sqlite_database)
+    assert create_schema(sqlite_database) == "created"
+    assert schema_differences(sqlite_database) == []
+    with session_scope(sqlite_database) as session:
+        assert insight_store.count_events(session) == 1

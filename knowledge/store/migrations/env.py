@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from alembic import context
 
-from knowledge.store.db import database_url, make_engine
-from knowledge.store.models import Base
+from knowledge.store.db import all_metadata, database_url, make_engine
 
 config = context.config
-target_metadata = Base.metadata
+#: The directory's tables and the events and outbox tables beside them (revision 0005), so autogenerate
+#: compares them all.
+target_metadata = all_metadata()
 
 
 def _configure(**options) -> None:

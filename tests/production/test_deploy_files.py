@@ -1,5 +1,6 @@
-"""The deployment files in deploy/ say what the code does: the settings they set are ones the code reads, the
-ports and probe paths are the ones the servers serve, and the stores are the ones that are safe across replicas.
+"""The deployment files in deploy/ say what the code does: the settings they set are ones the code reads (and
+every setting, read or set, is documented), the ports and probe paths are the ones the servers serve, and the
+stores are the ones that are safe across replicas.
 
 No cluster runs here (no network, no Kubernetes), so this parses the files and checks them against the code;
 tests/production/test_fault.py runs the nginx config itself under faults.
@@ -30,6 +31,22 @@ def code_settings() -> set[str]:
         for path in (settings.PROJECT_ROOT / folder).rglob("*.py"):
             names |= set(re.findall(r"[\"']((?:SIGNPOST|TWILIO|TELEGRAM)_[A-Z0-9_]+)[\"']", path.read_text()))
     return names
+
+
+def deploy_settings() -> set[str]:
+    """Every environment variable the deployment files set (Kubernetes Secret and ConfigMap, compose, env file)."""
+    secret = yaml.safe_load((KUBERNETES / "secret.example.yaml").read_text())["stringData"]
+    config = find("ConfigMap", "signpost-config")["data"]
+    compose = yaml.safe_load((DEPLOY / "compose.yaml").read_text())
+    env_file = {line.split("=", 1)[0] for line in (DEPLOY / "signpost.env.example").read_text().splitlines()
+                if line and not line.startswith("#")}
+    return {*secret, *(k for k in config if k.isupper()), *compose["x-signpost"]["environment"], *env_file}
+
+
+def documentation() -> str:
+    """The README and docs/, where settings are explained."""
+    root = settings.PROJECT_ROOT
+    return "\n".join(path.read_text() for path in [root / "README.md", *sorted((root / "docs").glob("*.md"))])
 
 
 def kubernetes_documents() -> list[dict]:
@@ -80,6 +97,32 @@ def test_settings_in_the_deployment_files_are_ones_the_code_reads():
         sources = container(deployment)["envFrom"]
         assert {"secretRef": {"name": "signpost-secrets"}} in sources
         assert {"configMapRef": {"name": "signpost-config"}} in sources
+
+
+def test_every_setting_the_code_reads_or_deploy_sets_is_documented():
+    """A setting nobody can find is a setting nobody sets: each is named (in backticks) in the README or docs/."""
+    docs = documentation()
+    missing = sorted(name for name in (code_settings() | deploy_settings()) - RASA_SETTINGS
+                     if not re.search(rf"`\$?{name}[`=]", docs))
+    assert missing == []
+
+
+def test_the_redis_prefix_is_one_setting_documented_and_deployed_with_the_codes_default():
+    """Every Redis key (locks, channel state, SMS outbox) starts with SIGNPOST_REDIS_PREFIX: the servers of one
+    service must agree on it, so the deployment files set it and the docs give the default the code uses."""
+    from bot.lock_store import DEFAULT_REDIS_PREFIX, REDIS_PREFIX_ENV
+    from channels.sms_outbox import DEFAULT_PREFIX, PREFIX_ENV
+
+    assert REDIS_PREFIX_ENV == PREFIX_ENV == "SIGNPOST_REDIS_PREFIX"
+    dedup = (settings.PROJECT_ROOT / "channels" / "dedup.py").read_text()
+    assert f'os.environ.get("{REDIS_PREFIX_ENV}", "").strip() or "{DEFAULT_REDIS_PREFIX}"' in dedup
+    assert DEFAULT_PREFIX == DEFAULT_REDIS_PREFIX
+    compose = yaml.safe_load((DEPLOY / "compose.yaml").read_text())
+    assert find("ConfigMap", "signpost-config")["data"][REDIS_PREFIX_ENV] == DEFAULT_REDIS_PREFIX
+    assert compose["x-signpost"]["environment"][REDIS_PREFIX_ENV] == DEFAULT_REDIS_PREFIX
+    production = (settings.PROJECT_ROOT / "docs" / "production.md").read_text()
+    [row] = [line for line in production.splitlines() if line.startswith(f"| `{REDIS_PREFIX_ENV}` |")]
+    assert f"(default `{DEFAULT_REDIS_PREFIX}`)" in row
 
 
 def test_the_rasa_servers_use_the_replica_safe_stores_and_reach_the_action_service():

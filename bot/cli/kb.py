@@ -130,7 +130,7 @@ def _print_import_report(report, *, what: str) -> None:
 def register(commands: argparse._SubParsersAction) -> None:
     kb = commands.add_parser("kb", help="the service directory").add_subparsers(dest="kb_command", required=True)
     init = kb.add_parser("init", help="create the schema and load the bundled directory")
-    init.add_argument("--reset", action="store_true", help="drop every table first")
+    init.add_argument("--reset", action="store_true", help="drop the directory's tables first (conversation insight and the call-back outbox are kept)")
     init.set_defaults(handler=_kb_init)
     imp = kb.add_parser("import", help="add services from an HSDS 3.0, ORUK 3.0/1.0 or Outpost JSON file")
     imp.add_argument("file")

@@ -1325,19 +1325,23 @@ def services_by_id(session: Session, ids: Sequence[str], *, now: datetime) -> li
     """The active services with these ids, in the order given (ids no longer active are left out).
 
     For answers about services already offered in this conversation (a plan to keep, a call-back): the
-    conversation keeps only ids, and every fact is read fresh from the directory.
+    conversation keeps only ids, and every fact is read fresh from the directory: from the snapshot ``session``
+    holds (the current directory version, see :func:`knowledge.search.snapshot.hold`), else from the database.
     """
     now = _require_aware(now)
     wanted = list(dict.fromkeys(ids))
     if not wanted:
         return []
-    rows = session.execute(_active(select(Service)).where(Service.id.in_(wanted)).options(*_EAGER)).scalars().unique()
-    services = {service.id: service for service in rows}
+    snapshot = held_snapshot(session)
+    if snapshot is not None:  # the directory version this unit of work reads (its active services only)
+        records = {i: snapshot.services[i] for i in wanted if i in snapshot.services}
+    else:
+        stmt = _active(select(Service)).where(Service.id.in_(wanted)).options(*_EAGER)
+        records = {service.id: record_of(service) for service in session.execute(stmt).scalars().unique()}
     matches = []
     for service_id in wanted:
-        service = services.get(service_id)
-        if service is not None:
-            record = record_of(service)
+        record = records.get(service_id)
+        if record is not None:
             c = _Candidate(service=record, fit=Fit.NONE, status=opening_status(_rules(record), now))
             matches.append(c.match(None))
     return matches

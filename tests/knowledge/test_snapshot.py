@@ -18,10 +18,10 @@ from knowledge.formats.importer import import_hsds
 from knowledge.hours.engine import LONDON
 from knowledge.needs.catalogue import ALCOHOL, FAMILY, GENERAL, YOUNG_PEOPLE, need_by_code
 from knowledge.places.areas import AreaIndex
-from knowledge.search.finder import Person, find_services
+from knowledge.search.finder import Person, find_services, services_by_id
 from knowledge.search.snapshot import DirectorySnapshot, hold
 from knowledge.store.db import create_schema, make_engine, session_factory, session_scope
-from knowledge.store.models import Schedule
+from knowledge.store.models import Schedule, Service
 from tests.knowledge.test_search import ALWAYS, SUNDAY_2AM, TUESDAY_11AM, WEEKDAYS, add_service
 from tests.relevance.county import build
 
@@ -186,6 +186,31 @@ def test_a_search_reads_nothing_from_the_database_when_the_session_holds_a_snaps
         event.remove(engine, "before_cursor_execute", record)
     assert statements == []
     assert result.local[0].name == "Alderton Alcohol Service"
+
+
+def test_services_by_id_read_from_a_held_snapshot_are_those_from_the_database(testshire):
+    """A plan or call-back reads the services offered by id: from the snapshot the turn holds, with no query,
+    the same matches as from the database (active ones only, in the order asked, each once)."""
+    ids = [r.id for r in DirectorySnapshot.build(testshire).services.values() if not r.is_national][:3]
+    defunct = testshire.execute(
+        Service.__table__.select().where(Service.name == "Old Alderton Clinic")).first().id
+    asked = [ids[2], "no-such-service", defunct, ids[0], ids[2], ids[1]]
+    from_database = services_by_id(testshire, asked, now=SUNDAY_2AM)
+    assert [m.service_id for m in from_database] == [ids[2], ids[0], ids[1]]
+    hold(testshire, DirectorySnapshot.build(testshire))
+    statements = []
+    engine = testshire.get_bind()
+
+    def record(_connection, _cursor, statement, *_args):
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        from_snapshot = services_by_id(testshire, asked, now=SUNDAY_2AM)
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    assert statements == []
+    assert from_snapshot == from_database
 
 
 def test_a_change_committed_while_the_snapshot_is_read_is_not_half_in_it(engine):

@@ -14,7 +14,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.clock import now_for
 from actions.conversation import ANYWHERE, latest_entity, latest_text, message_metadata
-from actions.directory import DirectoryUnavailable, area_index, directory_session
+from actions.directory import DirectoryUnavailable, area_index, directory_session, snapshot
 from actions.privacy import add_privacy_notice
 from knowledge.needs.catalogue import GENERAL, NEEDS, normalise_text
 from knowledge.search.finder import Person, find_services, services_by_id
@@ -70,6 +70,7 @@ class ActionOpeningHours(Action):
         return []
 
     def _answer(self, session, tracker: Tracker, named: list[NamedService], now) -> list[str]:
+        snapshot(session)  # the turn's directory version in memory: the look-ups below read it, not the database
         texts = []
         for service in named:
             if service.is_closed:

@@ -70,9 +70,10 @@ from knowledge.needs.catalogue import (
     need_for_substance,
     normalise_text,
 )
-from knowledge.places.areas import Area, AreaIndex, postcode_district
+from knowledge.places.areas import Area, AreaIndex
 from knowledge.ranking.groups import person_groups
 from knowledge.ranking.model import NO_CONTACT, Facts, Scored, availability, order_key, score
+from knowledge.search.area_scope import AreaScope, area_scope, local_services
 from knowledge.search.names import MATCH_THRESHOLD, name_score, query_words
 from knowledge.search.snapshot import (
     EAGER,
@@ -253,7 +254,7 @@ def _load_local(session: Session, names: set[str], districts: set[str]) -> list[
     return list(session.execute(stmt).scalars().unique())
 
 
-def _snapshot_for_one_search(session: Session, scope: "_AreaScope | None") -> DirectorySnapshot:
+def _snapshot_for_one_search(session: Session, scope: "AreaScope | None") -> DirectorySnapshot:
     """The national lines and the services of the area, as records, for a caller that holds no snapshot."""
     local = _load_local(session, scope.names, set(scope.districts)) if scope is not None else []
     return DirectorySnapshot.of(records_of([*_load_national(session), *local]))
@@ -597,112 +598,6 @@ class _Candidate:
             hours_note=self.hours_note,
             for_whom=self.for_whom,
         )
-
-
-# --- Area matching ----------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _AreaScope:
-    """Normalised names that count as "in the area" (proximity 2) or "covering it" (proximity 1)."""
-
-    inside: frozenset[str]
-    covering: frozenset[str]
-    districts: frozenset[str]  # upper case, for SQL
-    display: dict[str, str]
-    #: The place asked about itself (its name and postcode district), apart from the towns inside a county.
-    own: frozenset[str] = frozenset()
-    #: Asked about a county (it has towns inside it), not a town, service area or postcode district.
-    is_wider_area: bool = False
-
-    @property
-    def names(self) -> set[str]:
-        return set(self.inside | self.covering) - {d.lower() for d in self.districts}
-
-
-
-def _scope(area: Area, index: AreaIndex) -> _AreaScope:
-    inside_names = [area.name, *index.members(area.name)]
-    covering_names = list(area.containing)
-    display: dict[str, str] = {}
-    inside: set[str] = set()
-    covering: set[str] = set()
-    districts: set[str] = set()
-    for name in inside_names:
-        key = normalise_text(name)
-        display.setdefault(key, name)
-        inside.add(key)
-        district = postcode_district(name) if re.fullmatch(r"[A-Za-z]{1,2}\d[A-Za-z\d]?", name.strip()) else None
-        if district:
-            districts.add(district)
-    if area.postcode_district:
-        districts.add(area.postcode_district.upper())
-        inside.add(area.postcode_district.lower())
-    for name in covering_names:
-        key = normalise_text(name)
-        display.setdefault(key, name)
-        if key not in inside:
-            covering.add(key)
-    own = {normalise_text(area.name)} | ({area.postcode_district.lower()} if area.postcode_district else set())
-    return _AreaScope(
-        frozenset(inside), frozenset(covering), frozenset(districts), display, frozenset(own), area.kind == "county"
-    )
-
-
-#: How close a local service is: in the place itself, serving the whole wider area (a county-wide service area),
-#: or based elsewhere in the wider area (an address in another town of the county). National services are 0.
-IN_PLACE, COVERS_AREA, ELSEWHERE_IN_AREA = 3, 2, 1
-#: In one town of the county asked about: as near as a county-wide service is to a town.
-PART_OF_AREA = COVERS_AREA
-
-
-def _locate(service: ServiceRecord, scope: _AreaScope) -> tuple[int, str | None]:
-    """How close a loaded local service is to the area (IN_PLACE, COVERS_AREA, ELSEWHERE_IN_AREA; 0 no match),
-    and why, in words."""
-    best = (0, None)
-    for key, what in _place_names(service):
-        if key in scope.inside:
-            name = scope.display.get(key, key.upper() if what == "district" else key.title())
-            if what == "district":
-                _line, town = _first_address(service)
-                name = town or name
-            reason = f"covers {name}" if what == "area" else f"in {name}"
-            # Asked about a county: a service for the whole of it is nearer the person than one town's service.
-            whole = what == "area" and key in scope.own
-            closeness = IN_PLACE if whole or not scope.is_wider_area else PART_OF_AREA
-            if best[0] < closeness:
-                best = (closeness, reason)
-        elif key in scope.covering and what == "area" and best[0] < COVERS_AREA:
-            best = (COVERS_AREA, f"covers {scope.display.get(key, key.title())}")
-        elif key in scope.covering and best[0] < ELSEWHERE_IN_AREA:
-            _line, town = _first_address(service)
-            best = (ELSEWHERE_IN_AREA, f"in {town or scope.display.get(key, key.title())}")
-    return best
-
-
-#: How many areas' local services a snapshot keeps worked out (about a thousand entries each at 10,000 services).
-_AREAS_KEPT = 64
-
-
-def _local_services(snapshot: DirectorySnapshot, scope: _AreaScope) -> tuple[tuple[ServiceRecord, int, str | None], ...]:
-    """The area's local services that are signposts, in name order, each with how close it is and why: the same in
-    every search of the area in one directory version, so worked out once per snapshot."""
-    kept = snapshot.memo.setdefault("areas", {})
-    key = tuple(  # the whole scope, whatever it holds (its dict of display names as items)
-        tuple(sorted(value.items())) if isinstance(value, dict) else value
-        for value in (getattr(scope, f.name) for f in fields(scope))
-    )
-    found = kept.get(key)
-    if found is None:
-        located = []
-        for service in snapshot.local(scope.names, scope.districts):
-            proximity, place = _locate(service, scope)
-            if proximity and _is_signpost(service):
-                located.append((service, proximity, place))
-        if len(kept) >= _AREAS_KEPT:
-            kept.clear()
-        found = kept[key] = tuple(located)
-    return found
 
 
 # --- Ranking the local options --------------------------------------------------------------------------------
@@ -1082,7 +977,7 @@ def find_services(
     index = area_index or (snapshot.area_index if snapshot is not None else None)
     scope = None
     if area is not None and area.kind != "unknown":
-        scope = _scope(area, index or AreaIndex.build(session))
+        scope = area_scope(area, index or AreaIndex.build(session))
     if snapshot is None:
         snapshot = _snapshot_for_one_search(session, scope)
     national = [candidate(s, help_need) for s in snapshot.national if _is_signpost(s)]
@@ -1090,7 +985,7 @@ def find_services(
     # Local services in the area (and in places inside it, and services covering the areas containing it).
     local_all: list[_Candidate] = []
     if scope is not None:
-        local_all = [candidate(s, help_need, p, place) for s, p, place in _local_services(snapshot, scope)]
+        local_all = [candidate(s, help_need, p, place) for s, p, place in local_services(snapshot, scope)]
 
     named_substance = need_for_substance(person.substance) if person.substance and not young_writer else GENERAL
 

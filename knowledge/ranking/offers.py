@@ -6,7 +6,8 @@ been drinking". Matched word by word, each of those looks like drink or drug hel
 counts towards what a service is for, it is cut into clauses and three kinds of text are dropped:
 
 * **negated clauses**: "we do not run a needle exchange", "no longer offers detox" (the rest of the sentence,
-  "ask us where the nearest one is", still counts);
+  "ask us where the nearest one is", still counts); a clause that gives the reason a service exists ("because
+  the parents' drug or alcohol use means they cannot") is kept: its negation is about the people, not the offer;
 * **statements about people rather than offers**: "many people we see also drink to cope", "abuse is often
   worse when ...", "books on recovery to borrow";
 * **incidental phrases**: "soft drinks", "hot drinks", "drinks and snacks", "food and drink".
@@ -41,7 +42,10 @@ INCIDENTAL_PHRASES = (
 
 _TAG = re.compile(r"<[^>]+>")
 _SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
-_CLAUSE = re.compile(r"[:;,()]|\s+-\s+|\bbut\b|\bhowever\b")
+_CLAUSE = re.compile(r"[:;,()]|\s+-\s+|\bbut\b|\bhowever\b|(?=\bbecause\b)")
+#: A clause that says why a service exists ("because the parents' drug use means they cannot"): its negation is about
+#: the people the service is for, not about what it offers, so the clause is kept.
+_REASON = re.compile(r"^\s*because\b")
 
 
 def _words(text: str) -> str:
@@ -68,7 +72,7 @@ def offered_text(description: str | None) -> str:
             continue
         for clause in _CLAUSE.split(sentence):
             words = _words(clause)
-            if not words.strip() or _has_any(words, NEGATIONS):
+            if not words.strip() or (_has_any(words, NEGATIONS) and not _REASON.match(clause)):
                 continue
             for phrase in INCIDENTAL_PHRASES:
                 words = words.replace(f" {phrase} ", " ")

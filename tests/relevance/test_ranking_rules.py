@@ -24,6 +24,12 @@ def test_a_negated_clause_is_not_an_offer_but_the_rest_of_the_sentence_is():
     assert "needle" not in text and "ask us where the nearest one is" in text
 
 
+def test_a_negation_in_the_reason_a_service_exists_is_about_the_people_not_the_offer():
+    text = offered_text("For grandparents bringing up a child because the parents' drug use means they cannot.")
+    assert "for grandparents bringing up a child" in text and "drug use" in text
+    assert "detox" not in offered_text("We cannot offer detox because we are not a clinic.")
+
+
 def test_refreshments_and_statements_about_people_are_not_offers():
     assert "drink" not in offered_text("Low-cost food for families, with tea, coffee and soft drinks.")
     assert "drink" not in offered_text("Fun swimming for families. Drinks and snacks in the café.")
@@ -238,3 +244,9 @@ def test_cutting_down_leads_with_the_local_online_programme(county):
     result = search(county, CUT_DOWN, "Brackenford", TUESDAY_11AM, substance="wine")
     assert result.first[0].name == "Drink Less Wendmoor"
     assert "online, any time +30" in result.first[0].ranking
+
+
+def test_grandparents_bringing_up_a_grandchild_are_offered_kinship_carers(county):
+    result = search(county, need_by_code("family"), "Brackenford", dt.datetime(2026, 12, 2, 11, 0, tzinfo=LONDON),
+                    for_whom="someone_else", relationship="daughter", substance="drugs")
+    assert "Wendmoor Kinship Carers" in names(result.first)

@@ -540,14 +540,23 @@ class _Candidate:
 
     @property
     def breadth(self) -> int:
-        """How many catalogue needs its identity is for: the fewer, the more it is made for the one asked about."""
-        return sum(1 for code in _BREADTH_NEEDS if self.fit_for(NEEDS[code]) == Fit.TAXONOMY)
+        """How many catalogue needs its identity is for: the fewer, the more it is made for the one asked about.
+        The same in every search, so the record keeps it."""
+        fits = self.service.fits
+        if "breadth" not in fits:
+            fits["breadth"] = sum(1 for code in _BREADTH_NEEDS if self.fit_for(NEEDS[code]) == Fit.TAXONOMY)
+        return fits["breadth"]
 
     @property
     def online_only(self) -> bool:
-        """Reached only through a website: no phone or text line and nowhere to go in person."""
-        kinds = {contact.kind for contact in self.service.contacts}
-        return "web" in kinds and kinds <= {"web", "email"} and _first_address(self.service)[0] is None
+        """Reached only through a website: no phone or text line and nowhere to go in person (kept by the record)."""
+        fits = self.service.fits
+        if "online_only" not in fits:
+            kinds = {contact.kind for contact in self.service.contacts}
+            fits["online_only"] = (
+                "web" in kinds and kinds <= {"web", "email"} and _first_address(self.service)[0] is None
+            )
+        return fits["online_only"]
 
     @property
     def organisation_key(self) -> str:

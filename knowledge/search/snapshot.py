@@ -182,7 +182,8 @@ class ServiceRecord:
     has_direct_contact: bool
     #: Its organisation's name is a drug and alcohol one ("Wendmoor Recovery Partnership", not "Dunmere Surgery").
     specialist: bool = False
-    #: How well it fits each catalogue need, filled in by searches as they ask (the same answer in every search).
+    #: How well it fits each catalogue need, and other answers searches work out per record (breadth, online only),
+    #: filled in as they ask (the same answer in every search).
     fits: dict = field(default_factory=dict, compare=False, hash=False, repr=False)
 
 

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from contextlib import contextmanager
 from datetime import datetime, time
+from typing import Iterator
 
 import pytest
 import yaml
@@ -24,6 +26,22 @@ from knowledge.store.db import create_schema, make_engine, session_factory, sess
 from knowledge.store.models import Schedule, Service
 from tests.knowledge.test_search import ALWAYS, SUNDAY_2AM, TUESDAY_11AM, WEEKDAYS, add_service
 from tests.relevance.county import build
+
+
+@contextmanager
+def statements_run(session) -> Iterator[list[str]]:
+    """The SQL statements the session's engine runs inside the block (to show a search reads nothing)."""
+    statements: list[str] = []
+
+    def record(_connection, _cursor, statement, *_args):
+        statements.append(statement)
+
+    engine = session.get_bind()
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
 
 #: Tuesday 1 December 2026 is the first day of the month and its first Tuesday; the 8th is neither.
 FIRST_TUESDAY = datetime(2026, 12, 1, 11, 0, tzinfo=LONDON)
@@ -173,17 +191,8 @@ def test_a_search_reads_nothing_from_the_database_when_the_session_holds_a_snaps
     snapshot = DirectorySnapshot.build(testshire)
     hold(testshire, snapshot)
     area = snapshot.area_index.resolve("Alderton")
-    statements = []
-    engine = testshire.get_bind()
-
-    def record(_connection, _cursor, statement, *_args):
-        statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", record)
-    try:
+    with statements_run(testshire) as statements:
         result = find_services(testshire, need=ALCOHOL, area=area, now=TUESDAY_11AM)
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
     assert statements == []
     assert result.local[0].name == "Alderton Alcohol Service"
 
@@ -198,17 +207,8 @@ def test_services_by_id_read_from_a_held_snapshot_are_those_from_the_database(te
     from_database = services_by_id(testshire, asked, now=SUNDAY_2AM)
     assert [m.service_id for m in from_database] == [ids[2], ids[0], ids[1]]
     hold(testshire, DirectorySnapshot.build(testshire))
-    statements = []
-    engine = testshire.get_bind()
-
-    def record(_connection, _cursor, statement, *_args):
-        statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", record)
-    try:
+    with statements_run(testshire) as statements:
         from_snapshot = services_by_id(testshire, asked, now=SUNDAY_2AM)
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
     assert statements == []
     assert from_snapshot == from_database
 

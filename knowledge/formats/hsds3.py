@@ -13,6 +13,14 @@ What this parser decides:
 * **Hours the engine cannot follow exactly** (see :mod:`knowledge.formats.schedules`) leave the service with no
   hours and a named warning, never with partial or wrong hours.
 * **Text for people is plain text** (see :mod:`knowledge.formats.plain_text`).
+* **One bad place never costs the service** (what a texter needs is the service's phone and its town): a
+  service_at_location with no location object, or a location with an unknown ``location_type``, is left out with a
+  warning (its phones are kept as the service's; if it carried hours, the service shows "hours not known", as the
+  other places' hours alone would be partial). A location with no id is kept under an id made from its service's
+  and its place in the list. An address with no town and no postcode cannot place anyone and is left out; one
+  missing its street, town or postcode is kept without that part (stored as ``""``, as the columns are NOT NULL):
+  a town alone still matches "im in Testtown", a postcode alone still matches its district. A town that is not a
+  place ("Online", "Nationwide") counts as missing, so it never becomes a town people could name.
 """
 from __future__ import annotations
 
@@ -139,8 +147,9 @@ def parse_service(record: Any, context: Context) -> Json:
         "languages": _languages(record, service_id, seen),
         "cost_options": _cost_options(record, service_id, seen),
     }
-    parsed["schedules"], parsed["holidays"], parsed["sals"] = _hours_and_locations(
+    parsed["schedules"], parsed["holidays"], parsed["sals"], loose_phones = _hours_and_locations(
         record, service_id, scope, seen, context)
+    parsed["phones"] += loose_phones
     return parsed
 
 
@@ -241,16 +250,19 @@ def _number_and_extension(number: Optional[str]):
 
 
 def _hours_and_locations(record: Json, service_id: str, scope: str, seen: _Seen, context: Context):
-    """Service-level schedules and holiday schedules, and the service_at_locations; if any schedule cannot be
-    followed, no hours at all."""
+    """Service-level schedules and holiday schedules, the service_at_locations, and the phones of any left out
+    (kept as the service's own); if any schedule cannot be followed, no hours at all."""
     dropped: List[str] = []
     schedules, holidays = _schedules(
         fields.as_list(record, "schedules") + fields.as_list(record, "regular_schedules"),
         fields.as_list(record, "holiday_schedules"), service_id, seen, context, dropped)
-    sals = []
+    sals, loose_phones = [], []
     locations_seen: Set[str] = set()
-    for raw in fields.as_list(record, "service_at_locations"):
-        item = _service_at_location(raw, service_id, scope, seen, context, dropped)
+    for position, raw in enumerate(fields.as_list(record, "service_at_locations"), start=1):
+        item = _service_at_location(raw, service_id, scope, seen, context, dropped, position)
+        if item["location"] is None:
+            loose_phones += item["phones"]
+            continue
         if item["location"]["id"] in locations_seen:
             continue  # the same location twice is one link
         locations_seen.add(item["location"]["id"])
@@ -262,7 +274,7 @@ def _hours_and_locations(record: Json, service_id: str, scope: str, seen: _Seen,
         schedules, holidays = [], []
         for item in sals:
             item["schedules"], item["holidays"] = [], []
-    return schedules, holidays, sals
+    return schedules, holidays, sals, loose_phones
 
 
 def _schedules(raws: List[Any], holidays_raw: List[Any], owner: str, seen: _Seen, context: Context,
@@ -309,43 +321,66 @@ def _holidays_kept(holidays: List[Json], owner: str, seen: _Seen) -> List[Json]:
 
 
 def _service_at_location(raw: Any, service_id: str, scope: str, seen: _Seen, context: Context,
-                         dropped: List[str]) -> Json:
+                         dropped: List[str], position: int) -> Json:
+    """One service_at_location in parsed form; ``location`` is ``None`` when the place is left out (then only its
+    phones are kept, and hours it carried mark the service's hours as not known)."""
     if not isinstance(raw, dict):
-        raise RecordError("a service_at_location is not an object")
+        context.warnings.append(f"service_at_location #{position} is not an object; location left out")
+        return {"location": None, "phones": []}
     location_raw = raw.get("location")
-    if not isinstance(location_raw, dict):
-        raise RecordError("a service_at_location has no location object")
-    location = _location(location_raw, scope, context)
-    phone_sources = [(p, None) for p in fields.as_list(raw, "phones") + fields.as_list(location_raw, "phones")]
-    for holder in (raw, location_raw):
+    location_raw = location_raw if isinstance(location_raw, dict) else None
+    phone_sources = [(p, None) for p in fields.as_list(raw, "phones") + _list_in(location_raw, "phones")]
+    for holder in (raw, location_raw or {}):
         for contact in fields.as_list(holder, "contacts"):
             if isinstance(contact, dict):
                 phone_sources += [(p, contact) for p in fields.as_list(contact, "phones")]
     schedule_raws = (fields.as_list(raw, "schedules") + fields.as_list(raw, "regular_schedules")
-                     + fields.as_list(location_raw, "schedules"))
+                     + _list_in(location_raw, "schedules"))
     schedules, holidays = _schedules(schedule_raws, fields.as_list(raw, "holiday_schedules"), service_id, seen,
                                      context, dropped)
+    phones = _phones(phone_sources, service_id, seen, context)
+    label = fields.raw_id(raw) or f"#{position}"
+    location = _location(location_raw, label, service_id, scope, context, position)
+    if location is None:
+        if schedules or holidays:
+            dropped.append(f"service_at_location {label} has hours but no usable location")
+        return {"location": None, "phones": phones}
     return {
         "sal": {"id": ids.owned(service_id, fields.raw_id(raw)),
                 "description": fields.text(raw, "description", ServiceAtLocation)},
         "location": location,
-        "addresses": _addresses(location_raw, location["id"]),
-        "phones": _phones(phone_sources, service_id, seen, context),
+        "addresses": _addresses(location_raw, location["id"], context),
+        "phones": phones,
         "schedules": schedules,
         "holidays": holidays,
     }
 
 
-def _location(raw: Json, scope: str, context: Context) -> Json:
+def _list_in(holder: Optional[Json], key: str) -> List[Any]:
+    return fields.as_list(holder, key) if holder is not None else []
+
+
+def _location(raw: Optional[Json], label: str, service_id: str, scope: str, context: Context,
+              position: int) -> Optional[Json]:
+    """The location's values, or ``None`` (with a warning) when it cannot be used."""
+    if raw is None:
+        context.warnings.append(f"service_at_location {label} has no location object; location left out")
+        return None
     original = fields.raw_id(raw)
-    if original is None:
-        raise RecordError("location missing id")
     location_type = (fields.text(raw, "location_type", Location) or "physical").lower()
     if location_type not in ("physical", "postal", "virtual"):
-        raise RecordError(f"location has bad location_type {raw.get('location_type')!r}")
+        context.warnings.append(f"location {original or label} has an unknown location_type "
+                                f"{raw.get('location_type')!r}; location left out")
+        return None
+    if original is None:
+        # Stable while the feed keeps its order, so importing again updates the same location.
+        stored_id = ids.owned(service_id, f"location-{position}")
+        context.warnings.append(f"location at service_at_location {label} has no id; kept under the id {stored_id}")
+    else:
+        stored_id = ids.scoped(scope, original)
     latitude, longitude = _coordinates(raw, context)
     return {
-        "id": ids.scoped(scope, original),
+        "id": stored_id,
         "location_type": location_type,
         "name": fields.text(raw, "name", Location),
         "description": fields.text(raw, "description", Location),
@@ -364,29 +399,58 @@ def _coordinates(raw: Json, context: Context):
         return None, None
 
 
-def _addresses(location_raw: Json, location_id: str) -> List[Json]:
+#: Words feeds put in an address's town for a place that is not one: never stored as a town people could name.
+NOT_PLACES = frozenset({
+    "online", "nationwide", "national", "virtual", "remote", "various", "none", "n/a", "na", "tbc", "tba",
+    "unknown", "telephone", "phone", "uk", "united kingdom", "england",
+})
+
+
+def _addresses(location_raw: Json, location_id: str, context: Context) -> List[Json]:
     addresses = []
     taken: Set[str] = set()
     for address in fields.as_list(location_raw, "addresses") or fields.as_list(location_raw, "physical_addresses"):
         if not isinstance(address, dict):
-            raise RecordError("an address is not an object")
+            context.warnings.append(f"an address of location {location_id} is not an object; address left out")
+            continue
         stored_id = ids.owned(location_id, fields.raw_id(address))
         if stored_id is not None and stored_id in taken:
             continue
         taken.add(stored_id)
-        addresses.append({
-            "id": stored_id,
-            "attention": fields.text(address, "attention", Address),
-            "address_1": fields.required_text(address, "address_1", Address, what="address"),
-            "address_2": fields.text(address, "address_2", Address),
-            "city": fields.required_text(address, "city", Address, what="address"),
-            "region": fields.text(address, "region", Address),
-            "state_province": fields.text(address, "state_province", Address),
-            "postal_code": fields.required_text(address, "postal_code", Address, what="address"),
-            "country": (fields.text(address, "country", Address) or "GB").upper(),
-            "address_type": (fields.text(address, "address_type", Address) or "physical").lower(),
-        })
+        values = _address(address, stored_id, context)
+        if values is not None:
+            addresses.append(values)
     return addresses
+
+
+def _address(address: Json, stored_id: Optional[str], context: Context) -> Optional[Json]:
+    """An address's values, kept without a missing street, town or postcode (stored as ``""``), or ``None`` when
+    it has neither town nor postcode, so nothing could place the service by it."""
+    street = fields.text(address, "address_1", Address)
+    town = fields.text(address, "city", Address)
+    postcode = fields.text(address, "postal_code", Address)
+    if town is not None and town.lower() in NOT_PLACES:
+        town = None
+    name = f"address {fields.raw_id(address) or ''}".strip()
+    if town is None and postcode is None:
+        context.warnings.append(f"{name} has no town or postcode, so it cannot place the service; address left out")
+        return None
+    missing = [label for label, value in (("street (address_1)", street), ("town (city)", town),
+                                          ("postcode (postal_code)", postcode)) if value is None]
+    if missing:
+        context.warnings.append(f"{name} has no {' or '.join(missing)}; address kept without it")
+    return {
+        "id": stored_id,
+        "attention": fields.text(address, "attention", Address),
+        "address_1": street or "",
+        "address_2": fields.text(address, "address_2", Address),
+        "city": town or "",
+        "region": fields.text(address, "region", Address),
+        "state_province": fields.text(address, "state_province", Address),
+        "postal_code": postcode or "",
+        "country": (fields.text(address, "country", Address) or "GB").upper(),
+        "address_type": (fields.text(address, "address_type", Address) or "physical").lower(),
+    }
 
 
 # ---- other nested objects -----------------------------------------------------------------------------------------

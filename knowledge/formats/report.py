@@ -31,6 +31,12 @@ WARNING_ACTIONS: Sequence[Tuple[str, str]] = (
     ("not in the directory", "Loaded without that link."),
     ("coordinates are left out", "Loaded; the place is found by its address instead of its map position."),
     ("parent is not in the directory", "Loaded; the taxonomy term is kept without its parent."),
+    ("location left out", "Loaded without that place; its phone numbers are kept as the service's own."),
+    ("address left out", "Loaded without that address: with no town or postcode it says nothing about where."),
+    ("address kept without it", "Loaded; the address is kept without the missing part. Its town still matches "
+                                "the place people name, its postcode their postcode district."),
+    ("has no id; kept under the id", "Loaded; the location is stored under an id signpost made from the "
+                                     "service's. Give it an id of its own so it stays the same if the order changes."),
 )
 REJECTED_ACTION = "Not loaded: nothing of this record was stored. Fix it and import again."
 SCHEMA_ACTION_LOADED = "Loaded as far as signpost needs it; other tools reading your feed may refuse it."

@@ -152,7 +152,7 @@ def test_every_relevance_case_is_answered_the_same_from_memory(tmp_path):
 
 def test_scoring_one_candidate_of_each_kind_answers_as_scoring_every_one(tmp_path):
     """Local candidates with the same Facts but for id and name are scored once per kind and merged in name order
-    (finder._LocalRanking); that must give what scoring each one gives, "more options" included, in a directory
+    (knowledge.search.local_ranking.LocalRanking); that must give what scoring each one gives, "more options" included, in a directory
     where many services are alike (the scale bench's shapes: 12 counties of 8 towns, four kinds of hours)."""
     from bench.bench_scale import generate, templates
 

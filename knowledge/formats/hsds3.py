@@ -8,7 +8,8 @@ What this parser decides:
 
 * **Nested objects are one object.** HSDS 3.0 lets the same phone (or schedule, or contact) appear under the
   service, its locations and its contacts; each id is kept once per service (the first place it appears wins).
-  Phones under ``contacts[]`` are the service's phones, described by the contact's title or department.
+  Phones under ``contacts[]`` are the service's phones, described by the contact's title or department; a
+  service with no email of its own gets its first contact's email. Contacts' names are not stored.
 * **Ids are unique within a feed** (see :mod:`knowledge.formats.ids`): stored ids carry the feed's scope.
 * **Hours the engine cannot follow exactly** (see :mod:`knowledge.formats.schedules`) leave the service with no
   hours and a named warning, never with partial or wrong hours.
@@ -121,7 +122,7 @@ def parse_service(record: Any, context: Context) -> Json:
         "alternate_name": fields.text(record, "alternate_name", Service),
         "description": fields.text(record, "description", Service) or "",
         "url": fields.text(record, "url", Service),
-        "email": fields.text(record, "email", Service),
+        "email": fields.text(record, "email", Service) or _contact_email(record),
         "application_process": fields.text(record, "application_process", Service),
         "eligibility_description": fields.text(record, "eligibility_description", Service),
         # HSDS 3.0 still carries the older ``fees`` text (ORUK 1.0's name for it) beside ``fees_description``.
@@ -187,6 +188,18 @@ def _organization(record: Json, scope: str, context: Context) -> Optional[Json]:
         # ORUK 1.0 and Outpost call the organisation's web address ``url``; HSDS 3.0 calls it ``website``.
         "website": fields.text(raw, "website", Organization) or fields.text(raw, "url", Organization, column="website"),
     }
+
+
+def _contact_email(record: Json) -> Optional[str]:
+    """The first of the service's contacts' email addresses, for a service with no email of its own: the email
+    column is how a service's email reaches people (as a contact of kind email), and a contact's is the service's
+    own way to be written to. Names and titles of contacts are not stored (the import report says so)."""
+    for contact in fields.as_list(record, "contacts"):
+        if isinstance(contact, dict):
+            email = fields.text(contact, "email", Service)
+            if email and "@" in email:
+                return email
+    return None
 
 
 # ---- phones ------------------------------------------------------------------------------------------------------

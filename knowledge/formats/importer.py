@@ -152,9 +152,9 @@ def import_hsds(
     except detect.FeedShapeError as error:
         raise ImportFileError(str(error)) from None
     report = ImportReport(notes=list(feed.notes), format=feed.format)
-    not_stored = _fields_not_stored(feed)
-    if not_stored:
-        report.notes.append(not_stored)
+    for note in (_fields_not_stored(feed), _contact_details_not_stored(feed)):
+        if note:
+            report.notes.append(note)
     left_out = _copies_left_out(feed.records, report)
     kept = [(index, record) for index, record in enumerate(feed.records) if index not in left_out]
     for start in range(0, len(kept), BATCH_SIZE):
@@ -274,6 +274,19 @@ def _fields_not_stored(feed: detect.Feed) -> Optional[str]:
         return None
     listed = ", ".join(f"{key} ({count})" for key, count in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
     return f"Fields signpost does not use, so not stored (records that fill them in): {listed}."
+
+
+def _contact_details_not_stored(feed: detect.Feed) -> Optional[str]:
+    """One note saying what of the records' contacts is not kept: the contacts field is read, so the note above
+    does not name it, but only its phones and one email are stored."""
+    named = sum(1 for record in feed.records if isinstance(record, dict) and any(
+        isinstance(contact, dict) and any(str(contact.get(key) or "").strip() for key in ("name", "title"))
+        for contact in (record.get("contacts") if isinstance(record.get("contacts"), list) else [])))
+    if not named:
+        return None
+    return (f"Contacts' names and titles are not stored ({named} records name a contact): signpost keeps each "
+            "contact's phone numbers (described by the contact's title) and, for a service with no email of its "
+            "own, the first contact's email.")
 
 
 def _label(record: Any, index: int) -> str:

@@ -48,6 +48,8 @@ def to_hsds3(record: Any) -> Any:
         "schedules": list(record.get("regular_schedules") or []),
         "cost_options": [_cost_option(row) for row in record.get("cost_options") or []],
         "phones": _phones(record.get("contacts") or []),
+        # Their phones are read above (Outpost gives one ``phone`` string); hsds3 reads their emails.
+        "contacts": [contact for contact in record.get("contacts") or [] if isinstance(contact, dict)],
         "attributes": _attributes(record.get("taxonomies") or []),
         "service_at_locations": [_service_at_location(row, record.get("id")) for row in record.get("locations") or []],
     }

@@ -31,9 +31,9 @@ from knowledge.search.finder import Match, services_by_id
 from knowledge.store.models import Service
 from referrals.phone import callback_number, ending
 from referrals.request import CallbackRequest
-from referrals.routes import Route, Routes, RoutesError
+from referrals.routes import Route, current_routes
 from referrals.sealing import SealError
-from referrals.settings import OUTBOX_KEY_ENV, NotConfigured, routes_file
+from referrals.settings import OUTBOX_KEY_ENV, NotConfigured
 from referrals.store import Outbox
 from replies import callback as words
 from replies.plan import OFFER_BUTTON
@@ -77,27 +77,6 @@ def wants_to_stop(text: Any) -> bool:
 
 
 # ---- routes ----------------------------------------------------------------------------------------------------
-
-_routes_lock = threading.Lock()
-_routes_cache: dict[str, Any] = {"key": None, "routes": Routes({})}
-
-
-def current_routes() -> Routes:
-    """The council's routes file, re-read when it changes; an unreadable file means no call-backs (logged)."""
-    path = routes_file()
-    try:
-        key = (path, os.stat(path).st_mtime_ns) if path else None
-    except OSError:
-        key = (path, None)
-    with _routes_lock:
-        if _routes_cache["key"] != key:
-            try:
-                _routes_cache["routes"] = Routes.load(path) if path else Routes({})
-            except RoutesError as error:
-                logger.error("Referral routes unusable, so no call-backs are offered: %s", error)
-                _routes_cache["routes"] = Routes({})
-            _routes_cache["key"] = key
-        return _routes_cache["routes"]
 
 
 @dataclass(frozen=True)

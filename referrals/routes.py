@@ -15,12 +15,17 @@ The council names a file in SIGNPOST_REFERRAL_ROUTES (YAML or JSON):
 
 No file, or a service not named in it, means the service takes no call-back requests through signpost: the
 person is told how to contact it themselves instead.
+
+The file is read again whenever it changes (``current_routes``), by the actions and the delivery worker alike,
+so a service the council routes while both run is offered in chat and delivered, with no restart.
 """
 from __future__ import annotations
 
 import json
+import logging
 import os
 import re
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
@@ -29,6 +34,8 @@ from urllib.parse import urlsplit
 import yaml
 
 from referrals import settings
+
+logger = logging.getLogger(__name__)
 
 EMAIL = "email"
 WEBHOOK = "webhook"
@@ -138,3 +145,28 @@ class Routes:
         except (ValueError, yaml.YAMLError) as error:
             raise RoutesError(f"{file} is not valid {'JSON' if file.suffix == '.json' else 'YAML'}: {error}") from None
         return cls.parse(data)
+
+
+_current_lock = threading.Lock()
+_current: dict[str, Any] = {"key": None, "routes": Routes({})}
+
+
+def current_routes() -> Routes:
+    """The routes in SIGNPOST_REFERRAL_ROUTES, read again when the setting or the file changes.
+
+    An unusable file means no routes (logged once per change): no call-back is offered, and the worker keeps
+    what it cannot route until the council puts the file right (its retries, then the admin)."""
+    path = settings.routes_file()
+    try:
+        key = (path, os.stat(path).st_mtime_ns) if path else None
+    except OSError:
+        key = (path, None)
+    with _current_lock:
+        if _current["key"] != key:
+            try:
+                _current["routes"] = Routes.load(path) if path else Routes({})
+            except RoutesError as error:
+                logger.error("Referral routes unusable, so no call-backs are offered or routed: %s", error)
+                _current["routes"] = Routes({})
+            _current["key"] = key
+        return _current["routes"]

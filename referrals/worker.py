@@ -10,12 +10,13 @@ import logging
 import ssl
 import threading
 from dataclasses import dataclass, field
+from typing import Callable
 
 from referrals import settings
 from referrals.delivery import DeliveryError, send_email, send_webhook
 from referrals.models import TELL_ADMIN
 from referrals.request import CallbackRequest, email_body, email_subject, webhook_body
-from referrals.routes import EMAIL, Route, Routes
+from referrals.routes import EMAIL, Route, Routes, current_routes
 from referrals.settings import NotConfigured, RetryPolicy, SmtpSettings
 from referrals.store import Claimed, Outbox
 
@@ -48,7 +49,7 @@ class Worker:
     def __init__(
         self,
         outbox: Outbox,
-        routes: Routes,
+        routes: Routes | Callable[[], Routes],
         *,
         smtp: SmtpSettings | None,
         admin_email: str | None,
@@ -56,17 +57,26 @@ class Worker:
         ssl_context: ssl.SSLContext | None = None,
     ) -> None:
         self.outbox = outbox
-        self.routes = routes
+        #: Fixed routes, or where to get them each time (``current_routes``: the file, read again when changed).
+        self._routes = routes
         self.smtp = smtp
         self.admin_email = admin_email
         self.policy = policy or RetryPolicy()
         self.ssl_context = ssl_context
 
+    @property
+    def routes(self) -> Routes:
+        return self._routes if isinstance(self._routes, Routes) else self._routes()
+
     @classmethod
     def from_environment(cls) -> "Worker":
+        """The worker `signpost referrals deliver` runs. The routes file is checked now (a bad one stops the start
+        with its problem named) and then read again whenever it changes, as the actions do, so a service routed
+        after the start is delivered, not failed as "no referral route"."""
+        Routes.load()
         return cls(
             Outbox.from_environment(),
-            Routes.load(),
+            current_routes,
             smtp=_smtp_from_environment(),
             admin_email=settings.admin_email(),
             policy=RetryPolicy.from_environment(),
@@ -107,8 +117,9 @@ class Worker:
         logger.info("Call-back %s delivered on try %d.", claimed.reference, claimed.attempt)
 
     def _route(self, request: CallbackRequest) -> Route:
-        route = self.routes.route_for(request.service_id)
-        if route is None and request.directory_email and self.routes.directory_referral_emails:
+        routes = self.routes
+        route = routes.route_for(request.service_id)
+        if route is None and request.directory_email and routes.directory_referral_emails:
             route = Route(EMAIL, request.directory_email)
         if route is None:
             raise DeliveryError("no referral route for the service")

@@ -3,6 +3,7 @@ written to the outbox before the person is told, cancelled by "forget me", and d
 from __future__ import annotations
 
 import asyncio
+import os
 
 import pytest
 from rasa_sdk.executor import CollectingDispatcher
@@ -199,3 +200,34 @@ def test_the_service_receives_exactly_what_the_person_agreed_to(routes_file, out
     assert "Oakhaven Recovery Hub will get the name Sam, your number ending 123" in body
     assert "07700 900123" in body and "weekday mornings" in body
     assert outbox.counts() == {}
+
+
+# ---- routes added while running ------------------------------------------------------------------------------
+
+
+def _reference(messages) -> str:
+    (reference,) = [w.strip(".") for w in texts(messages).split() if w.startswith("SP-")]
+    return reference
+
+
+
+def test_a_service_routed_after_the_worker_started_is_offered_and_delivered(routes_file, outbox, tmp_path,
+                                                                            monkeypatch):
+    from tests.plan.conftest import ALCOHOL_SERVICE
+
+    certs = make_certificates(tmp_path)
+    with SmtpServer(certs) as smtp:
+        monkeypatch.setenv("SIGNPOST_SMTP_HOST", "127.0.0.1")
+        monkeypatch.setenv("SIGNPOST_SMTP_PORT", str(smtp.port))
+        monkeypatch.setenv("SIGNPOST_SMTP_FROM", "signpost@council.example")
+        worker = Worker.from_environment()  # as `signpost referrals deliver` starts
+        worker.ssl_context = certs.client_context()
+        # The council routes the alcohol service too, while the assistant and the worker run.
+        routes_file.write_text(routes_file.read_text() + f"  {ALCOHOL_SERVICE}:\n    email: intake@oakhaven.example\n")
+        later = os.stat(routes_file).st_mtime_ns + 1_000_000_000
+        os.utime(routes_file, ns=(later, later))
+        messages, _ = run_action(cb.ActionCallbackSubmit(), tracker(**{**ANSWERS, cb.SERVICE: ALCOHOL_SERVICE}))
+        assert _reference(messages)
+        summary = worker.deliver_due()
+    assert summary.delivered == 1 and summary.errors == []
+    assert [mail.envelope_to for mail in smtp.received] == [["intake@oakhaven.example"]]

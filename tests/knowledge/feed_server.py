@@ -4,6 +4,9 @@ Each feed is mounted at ``/<name>/services`` (list, paged with ``page``/``per_pa
 ``/<name>/services/<id>`` (one service in full). Page shapes follow the specs: ``oruk1`` is Spring style
 (``content``, ``totalPages``, ``totalElements``, ``first``/``last``) as ORUK 1.0 and Outpost serve it; ``oruk3`` is
 the HSDS 3.0 / ORUK 3.0 page (``contents``, ``total_pages``, ``total_items``, ``first_page``/``last_page``).
+``ends_by`` says how a page tells the reader where the list ends: ``"last"`` (every field above), ``"pages"`` (the
+page count alone: no last flag, no item count) or ``"items"`` (the item count alone: no last flag, no page count),
+as some real APIs answer.
 
 Faults are queued per request target and consumed one request at a time: ``500`` (server error), ``timeout``
 (answers after the client has given up), ``truncated`` (JSON cut short), ``vanish`` (404: the page is gone).
@@ -29,6 +32,8 @@ class Feed:
     details: dict = field(default_factory=dict)
     #: Called after each list page is served (a test can change the feed between calls).
     after_page: object = None
+    #: "last", "pages" or "items": which of the page's fields say where the list ends (module docstring).
+    ends_by: str = "last"
 
 
 class FeedServer:
@@ -73,15 +78,30 @@ class FeedServer:
             return queue.pop(0) if queue else None
 
 
+#: The fields a page leaves out, by style and by how it says where the list ends.
+_LEFT_OUT = {
+    ("oruk3", "pages"): ("last_page", "total_items"), ("oruk3", "items"): ("last_page", "total_pages"),
+    ("oruk1", "pages"): ("last", "totalElements"), ("oruk1", "items"): ("last", "totalPages"),
+}
+
+
+def page_count(feed: Feed, per_page: int) -> int:
+    return max(1, math.ceil(len(feed.records) / per_page))
+
+
 def page_body(feed: Feed, number: int, per_page: int) -> dict:
     total = len(feed.records)
-    pages = max(1, math.ceil(total / per_page))
+    pages = page_count(feed, per_page)
     chunk = feed.records[(number - 1) * per_page:number * per_page] if number >= 1 else []
     if feed.style == "oruk3":
-        return {"total_items": total, "total_pages": pages, "page_number": number, "size": len(chunk),
+        body = {"total_items": total, "total_pages": pages, "page_number": number, "size": len(chunk),
                 "first_page": number == 1, "last_page": number >= pages, "empty": not chunk, "contents": chunk}
-    return {"totalElements": total, "totalPages": pages, "number": number, "size": len(chunk),
-            "first": number == 1, "last": number >= pages, "empty": not chunk, "content": chunk}
+    else:
+        body = {"totalElements": total, "totalPages": pages, "number": number, "size": len(chunk),
+                "first": number == 1, "last": number >= pages, "empty": not chunk, "content": chunk}
+    for key in _LEFT_OUT.get((feed.style, feed.ends_by), ()):
+        del body[key]
+    return body
 
 
 def _handler_for(server: FeedServer):
@@ -102,7 +122,7 @@ def _handler_for(server: FeedServer):
                 per_page = int(query.get("per_page", ["50"])[0])
                 target = (segments[0], "page", number)
                 body = page_body(feed, number, per_page)
-                if number > body.get("totalPages", body.get("total_pages")):
+                if number > page_count(feed, per_page):
                     return self._send(404, {"error": "no such page"})
                 self._answer(target, body)
                 if callable(feed.after_page):

@@ -24,7 +24,7 @@ from knowledge.sync.client import ClientSettings, FeedClient, FeedError
 from knowledge.sync.feed import read_feed
 from knowledge.sync.runner import default_source, sync_directory
 from knowledge.sync.schedule import ScheduledSync
-from tests.knowledge.feed_server import Feed, FeedServer
+from tests.knowledge.feed_server import Feed, FeedServer, page_body
 
 PROJECT = Path(__file__).resolve().parents[2]
 SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "directory-samples"
@@ -132,6 +132,24 @@ def test_a_feed_counting_pages_from_zero_is_read_from_its_first_page(server, bri
     with FeedClient(FAST) as client:
         read = read_feed(client, server.url("zero"), per_page=10, details="never")
     assert [r["id"] for r in read.records] == [r["id"] for r in records]
+
+
+@pytest.mark.parametrize("style", ["oruk1", "oruk3"])
+@pytest.mark.parametrize("ends_by", ["pages", "items"])
+@pytest.mark.parametrize("count", [30, 27])  # the last page full, and part full
+def test_a_feed_with_no_last_flag_is_read_to_its_end_by_its_page_or_item_count(server, bristol, style, ends_by,
+                                                                                count):
+    """Pages that say only how many pages there are (or only how many services), never which page is the last:
+    every record is read, and no page past the end is asked for (this server answers one with a 404)."""
+    records = bristol[:count]
+    server.add_feed("counted", Feed(records=records, style=style, ends_by=ends_by))
+    body = page_body(server.feeds["counted"], 1, 10)
+    assert not {"last", "last_page"} & body.keys()  # what this test is about: no flag to stop on
+    assert ("totalPages" in body or "total_pages" in body) == (ends_by == "pages")
+    with FeedClient(FAST) as client:
+        read = read_feed(client, server.url("counted"), per_page=10, details="never")
+    assert [r["id"] for r in read.records] == [r["id"] for r in records]
+    assert read.pages == 3 and len(server.requests) == 3
 
 
 # --- Politeness ---------------------------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+import secrets
 import threading
 from dataclasses import dataclass
 from typing import Any, Dict, List, Optional, Text
@@ -34,7 +35,7 @@ from referrals.request import CallbackRequest
 from referrals.routes import Route, current_routes
 from referrals.sealing import SealError
 from referrals.settings import OUTBOX_KEY_ENV, NotConfigured
-from referrals.store import Outbox
+from referrals.store import Cancelled, Outbox
 from replies import callback as words
 from replies.plan import OFFER_BUTTON
 
@@ -45,6 +46,9 @@ SERVICE, NAME, PHONE, TIME, MESSAGE_OK, CONSENT = (
     "callback_service", "callback_name", "callback_phone", "callback_time", "callback_message_ok", "callback_consent",
 )
 FORM_SLOTS = [SERVICE, NAME, PHONE, TIME, MESSAGE_OK, CONSENT]
+#: A random token given to each call-back form when it starts (no personal data). With the conversation it is the
+#: request's idempotency key, so the same "yes" run twice (a retried message, an expired lock) is one request.
+TOKEN = "callback_token"
 #: A slot answered with "not given" (an empty value would count as unanswered).
 NOT_GIVEN = "-"
 
@@ -139,22 +143,24 @@ def outbox() -> Outbox:
         return _outbox
 
 
-def cancel_pending(sender_id: str) -> int:
-    """"Forget me": cancels this conversation's undelivered requests. Never raises (the erasure goes on)."""
+def cancel_pending(sender_id: str) -> Cancelled:
+    """"Forget me": cancels this conversation's undelivered requests, and says which were already on their way
+    (being sent, or sent). Never raises (the erasure goes on)."""
     try:
         return outbox().cancel_conversation(sender_id)
     except NotConfigured:
-        return 0  # call-backs are not switched on here: nothing can be waiting
+        return Cancelled()  # call-backs are not switched on here: nothing can be waiting
     except SQLAlchemyError as error:
         logger.warning("Could not check the outbox for requests to cancel (%s).", type(error).__name__)
-        return 0
+        return Cancelled()
 
 
 # ---- the actions -----------------------------------------------------------------------------------------------
 
 
 class ActionCallbackStart(Action):
-    """Clears any earlier request, and presets the service when there is one choice (or none at all)."""
+    """Clears any earlier request, gives this one a new token, and presets the service when there is one choice
+    (or none at all)."""
 
     def name(self) -> Text:
         return "action_callback_start"
@@ -163,6 +169,7 @@ class ActionCallbackStart(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
         events: List[EventType] = [SlotSet(slot, None) for slot in FORM_SLOTS]
+        events.append(SlotSet(TOKEN, secrets.token_urlsafe(16)))
         routed = _routed_now(tracker)
         if not routed:
             events.append(SlotSet(SERVICE, NOT_GIVEN))
@@ -347,7 +354,7 @@ class ActionCallbackSubmit(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
-        clear = [SlotSet(slot, None) for slot in FORM_SLOTS]
+        clear = [SlotSet(slot, None) for slot in [*FORM_SLOTS, TOKEN]]
         if not tracker.get_slot("plan_ids"):
             dispatcher.utter_message(text=words.NOTHING_YET)
             return clear
@@ -381,7 +388,8 @@ class ActionCallbackSubmit(Action):
         )
         contact = _contact(chosen.match)
         try:
-            reference = outbox().add(request, tracker.sender_id)  # committed before we say it is on its way
+            # Committed before we say it is on its way; the same "yes" run again gets the first one's reference.
+            reference = outbox().add(request, tracker.sender_id, tracker.get_slot(TOKEN))
         except (NotConfigured, SQLAlchemyError, SealError, RuntimeError) as error:
             logger.error("A call-back request could not be written to the outbox (%s).", type(error).__name__)
             return words.not_sent(chosen.match.name, contact)

@@ -18,6 +18,7 @@ from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot import settings
+from replies.callback import ALREADY_ON_ITS_WAY as CALLBACK_ON_ITS_WAY
 from replies.callback import CANCELLED as CALLBACK_CANCELLED
 from replies.services import OPEN_DOOR
 
@@ -87,8 +88,11 @@ class ActionForgetMe(Action):
     ) -> List[EventType]:
         from actions.callback import cancel_pending  # a call-back not yet delivered is cancelled too
 
-        if cancel_pending(tracker.sender_id):
+        callbacks = cancel_pending(tracker.sender_id)
+        if callbacks.cancelled:
             dispatcher.utter_message(text=CALLBACK_CANCELLED)
+        if callbacks.already_on_its_way:  # being sent as the person asked: say so, never "nothing was sent"
+            dispatcher.utter_message(text=CALLBACK_ON_ITS_WAY)
         dispatcher.utter_message(text=FORGOTTEN)
         if tracker.active_loop.get("name"):
             return [ActiveLoop(None), SlotSet("requested_slot", None)]

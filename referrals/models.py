@@ -1,7 +1,8 @@
 """The outbox table. Its own metadata, so it can live in the directory's database or a separate one.
 
-In the clear: only what scheduling needs (when to try next, how many tries, who holds it now) and the random
-reference the person was given. Who the person is, their number and the service they chose are in ``sealed``.
+In the clear: only what scheduling needs (when to try next, how many tries, who holds it now), the random
+reference the person was given, and two keyed hashes (the conversation, and the request's idempotency key). Who
+the person is, their number and the service they chose are in ``sealed``.
 """
 from __future__ import annotations
 
@@ -16,6 +17,14 @@ OutboxBase = declarative_base()
 PENDING = "pending"
 #: Every try failed: the council's admin address is to be told (and it is deleted once they are).
 TELL_ADMIN = "tell_admin"
+#: "Forget me" came while a worker was sending it: never tried again if this send fails, deleted either way.
+FORGOTTEN = "forgotten"
+#: Delivered (or handed to the admin). Only the reference and the two keyed hashes are kept, with ``sealed``
+#: emptied, so the same "yes" run a second time gets the same reference and is not sent again; removed after
+#: ``settings.SENT_KEPT_SECONDS`` (and at once by "forget me").
+SENT = "sent"
+#: The states of a request still to be sent (``counts`` and the worker see only these).
+WAITING = (PENDING, TELL_ADMIN)
 
 
 def utcnow() -> dt.datetime:
@@ -29,6 +38,9 @@ class OutboxEntry(OutboxBase):
     reference = Column(String(16), nullable=False, unique=True)
     #: A keyed hash of the conversation (sealing.Sealer.conversation_tag), so "forget me" can cancel.
     conversation_tag = Column(String(64), nullable=False, index=True)
+    #: A keyed hash of the conversation and the request token set when its call-back form started
+    #: (sealing.Sealer.request_key): the same request written twice is one row. None for rows made before 0006.
+    request_key = Column(String(64), unique=True, index=True)
     sealed = Column(LargeBinary, nullable=False)
     state = Column(String(16), nullable=False, default=PENDING)
     created_at = Column(DateTime, nullable=False, default=utcnow)

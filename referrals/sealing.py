@@ -3,7 +3,9 @@
 The key is SIGNPOST_OUTBOX_KEY (``Fernet.generate_key()``, as `signpost referrals new-key` prints). Everything a
 request says about the person is sealed; the table keeps in the clear only what the worker needs to schedule it.
 ``conversation_tag`` lets "forget me" find a conversation's requests without storing its id: a keyed hash,
-derived from the same key, that cannot be turned back into the id.
+derived from the same key, that cannot be turned back into the id. ``request_key`` is the same kind of hash of
+the conversation and the random token its call-back form was given, so one "yes" is one request however often
+it is run.
 """
 from __future__ import annotations
 
@@ -45,6 +47,11 @@ class Sealer:
 
     def conversation_tag(self, sender_id: str) -> str:
         return hmac.new(self._tag_key, sender_id.encode("utf-8"), hashlib.sha256).hexdigest()
+
+    def request_key(self, sender_id: str, request_token: str) -> str:
+        """The idempotency key of one call-back request: the conversation and its form's token, keyed."""
+        message = b"request:" + self.conversation_tag(sender_id).encode("ascii") + b":" + request_token.encode("utf-8")
+        return hmac.new(self._tag_key, message, hashlib.sha256).hexdigest()
 
 
 def new_key() -> str:

@@ -19,6 +19,9 @@ DEFAULT_RETRY_SECONDS = 60.0
 MAX_RETRY_SECONDS = 3600.0
 #: How long a worker may hold a request while sending it; a worker that dies is replaced after this.
 DEFAULT_LEASE_SECONDS = 120.0
+#: How long a sent request's reference and keyed hashes are kept (from the "yes"), so the same "yes" run again
+#: is recognised and not sent twice. A second run can only come from the conversation, which is kept 24 hours.
+SENT_KEPT_SECONDS = 24 * 3600.0
 
 
 class NotConfigured(RuntimeError):

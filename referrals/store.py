@@ -1,9 +1,11 @@
 """Every query on the outbox: add a request, take due ones, record the outcome, cancel a conversation's.
 
 Each method is one unit of work (one transaction). ``add`` commits before it returns the reference, so a
-person is only ever told "sent" about a request that is on disk. ``claim`` takes one entry with a conditional
-UPDATE (the lease), so two workers never send the same entry, and an entry held by a worker that died is taken
-again once the lease runs out.
+person is only ever told "sent" about a request that is on disk; given the request's token it is idempotent
+(the same "yes" run twice is one request, one reference, one delivery). ``claim`` takes one entry with a
+conditional UPDATE (the lease), so two workers never send the same entry, and an entry held by a worker that died
+is taken again once the lease runs out. "Forget me" deletes what no worker holds; what a worker is sending at
+that moment cannot be called back, so it is marked never to be tried again and the person is told.
 """
 from __future__ import annotations
 
@@ -13,14 +15,14 @@ import uuid
 from dataclasses import dataclass
 from typing import ContextManager
 
-from sqlalchemy import and_, delete, func, or_, select, update
+from sqlalchemy import and_, delete, func, inspect, or_, select, text, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from knowledge.store.db import make_engine, session_scope
 from referrals import settings
-from referrals.models import PENDING, TELL_ADMIN, OutboxBase, OutboxEntry, utcnow
+from referrals.models import FORGOTTEN, PENDING, SENT, TELL_ADMIN, WAITING, OutboxBase, OutboxEntry, utcnow
 from referrals.request import CallbackRequest
 from referrals.sealing import Sealer
 
@@ -30,6 +32,16 @@ _REFERENCE_LETTERS = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 
 def new_reference() -> str:
     return "SP-" + "".join(secrets.choice(_REFERENCE_LETTERS) for _ in range(6))
+
+
+@dataclass(frozen=True)
+class Cancelled:
+    """What "forget me" did to a conversation's call-back requests."""
+
+    #: Deleted before anything was sent.
+    cancelled: int = 0
+    #: Being sent at that moment, or sent already: the service may still call.
+    already_on_its_way: int = 0
 
 
 @dataclass(frozen=True)
@@ -55,7 +67,18 @@ class Outbox:
         return outbox
 
     def create_schema(self) -> None:
+        """The table as the model says; an outbox made before the request key (revision 0006) gets it, rows kept.
+
+        The outbox may have a database of its own (SIGNPOST_OUTBOX_URL) that the directory's migrations never
+        see, so it brings its own table forward, making the change 0006 makes."""
         OutboxBase.metadata.create_all(self.engine)
+        with self.engine.begin() as connection:
+            columns = {column["name"] for column in inspect(connection).get_columns("referral_outbox")}
+            if "request_key" not in columns:
+                connection.execute(text("ALTER TABLE referral_outbox ADD COLUMN request_key VARCHAR(64)"))
+                connection.execute(text(
+                    "CREATE UNIQUE INDEX ix_referral_outbox_request_key ON referral_outbox (request_key)"
+                ))
 
     def _unit(self) -> ContextManager[Session]:
         """One unit of work on the outbox's database, as the directory's sessions are."""
@@ -63,9 +86,16 @@ class Outbox:
 
     # ------------------------------------------------------------------ the conversation side
 
-    def add(self, request: CallbackRequest, sender_id: str) -> str:
-        """Writes the request (sealed) and commits; returns its reference. Raises if it could not be written."""
+    def add(self, request: CallbackRequest, sender_id: str, request_token: str | None = None) -> str:
+        """Writes the request (sealed) and commits; returns its reference. Raises if it could not be written.
+
+        With ``request_token`` (set when the call-back form started) the same request written again, by a re-run
+        after a retry or an expired lock, is not written twice: the first one's reference is returned."""
+        key = self.sealer.request_key(sender_id, request_token) if request_token else None
         for _ in range(5):
+            existing = self._reference_for(key) if key else None
+            if existing:
+                return existing
             reference = new_reference()
             try:
                 with self._unit() as session:
@@ -74,6 +104,7 @@ class Outbox:
                             id=str(uuid.uuid4()),
                             reference=reference,
                             conversation_tag=self.sealer.conversation_tag(sender_id),
+                            request_key=key,
                             sealed=self.sealer.seal(request.to_payload()),
                             state=PENDING,
                             attempts=0,
@@ -82,15 +113,36 @@ class Outbox:
                     )
                 return reference
             except IntegrityError:
-                continue  # the same random reference twice: draw again
+                continue  # the same random reference twice, or the same request written at this moment: look again
         raise RuntimeError("could not draw an unused reference")
 
-    def cancel_conversation(self, sender_id: str) -> int:
-        """Deletes every undelivered request of a conversation ("forget me"); returns how many."""
-        tag = self.sealer.conversation_tag(sender_id)
+    def _reference_for(self, request_key: str) -> str | None:
         with self._unit() as session:
-            result = session.execute(delete(OutboxEntry).where(OutboxEntry.conversation_tag == tag))
-            return int(result.rowcount or 0)
+            return session.scalar(select(OutboxEntry.reference).where(OutboxEntry.request_key == request_key))
+
+    def cancel_conversation(self, sender_id: str, now: dt.datetime | None = None) -> "Cancelled":
+        """"Forget me": deletes the conversation's requests that no worker holds (and what is kept of sent ones);
+        a request a worker is sending now is marked never to be tried again. Says how many of each."""
+        now = now or utcnow()
+        tag = self.sealer.conversation_tag(sender_id)
+        ours = OutboxEntry.conversation_tag == tag
+        not_held = or_(OutboxEntry.lease_until.is_(None), OutboxEntry.lease_until < now)
+        with self._unit() as session:
+            # Delete first: a worker that takes a row after this statement finds it gone; one that took it
+            # before makes it "held", and the update below, a later statement, sees that.
+            cancelled = session.execute(delete(OutboxEntry).where(ours, OutboxEntry.state.in_(WAITING), not_held))
+            session.execute(delete(OutboxEntry).where(ours, OutboxEntry.state == FORGOTTEN, not_held))
+            held = session.execute(
+                update(OutboxEntry)
+                .where(ours, OutboxEntry.state.in_((*WAITING, FORGOTTEN)), OutboxEntry.lease_until >= now)
+                .values(state=FORGOTTEN)
+                .execution_options(synchronize_session=False)
+            )
+            sent = session.execute(delete(OutboxEntry).where(ours, OutboxEntry.state == SENT))
+            return Cancelled(
+                cancelled=int(cancelled.rowcount or 0),
+                already_on_its_way=int(held.rowcount or 0) + int(sent.rowcount or 0),
+            )
 
     # ------------------------------------------------------------------ the worker side
 
@@ -101,6 +153,7 @@ class Outbox:
                 session.scalars(
                     select(OutboxEntry.id)
                     .where(
+                        OutboxEntry.state != SENT,
                         OutboxEntry.next_attempt_at <= now,
                         or_(OutboxEntry.lease_until.is_(None), OutboxEntry.lease_until < now),
                     )
@@ -110,7 +163,8 @@ class Outbox:
             )
 
     def claim(self, entry_id: str, lease_seconds: float, now: dt.datetime | None = None) -> Claimed | None:
-        """Takes one due entry for ``lease_seconds`` and counts the try; None if another worker has it."""
+        """Takes one due entry for ``lease_seconds`` and counts the try; None if another worker has it, or if it
+        was forgotten while a worker that has since died was sending it (then it is deleted, not sent again)."""
         now = now or utcnow()
         with self._unit() as session:
             taken = session.execute(
@@ -118,6 +172,7 @@ class Outbox:
                 .where(
                     and_(
                         OutboxEntry.id == entry_id,
+                        OutboxEntry.state != SENT,
                         OutboxEntry.next_attempt_at <= now,
                         or_(OutboxEntry.lease_until.is_(None), OutboxEntry.lease_until < now),
                     )
@@ -128,18 +183,30 @@ class Outbox:
             if taken.rowcount != 1:
                 return None
             entry = session.get(OutboxEntry, entry_id)
+            if entry.state == FORGOTTEN:
+                session.delete(entry)
+                return None
             payload = self.sealer.open(entry.sealed)
             return Claimed(
                 entry.id, entry.reference, entry.state, entry.attempts, CallbackRequest.from_payload(payload)
             )
 
     def delivered(self, entry_id: str) -> None:
-        """Delivered (or handed to the admin): nothing of it is kept."""
+        """Delivered (or handed to the admin): nothing of the request is kept. Its reference and keyed hashes stay
+        for a day so the same "yes" run again is not sent again; a forgotten one leaves nothing at all."""
         with self._unit() as session:
-            session.execute(delete(OutboxEntry).where(OutboxEntry.id == entry_id))
+            session.execute(delete(OutboxEntry).where(OutboxEntry.id == entry_id, OutboxEntry.state == FORGOTTEN))
+            session.execute(
+                update(OutboxEntry)
+                .where(OutboxEntry.id == entry_id, OutboxEntry.state != FORGOTTEN)
+                .values(state=SENT, sealed=b"", lease_until=None, last_error=None)
+                .execution_options(synchronize_session=False)
+            )
 
     def retry_later(self, entry_id: str, wait_seconds: float, error: str, *, tell_admin: bool = False) -> None:
+        """The send failed: try again after ``wait_seconds`` (a forgotten request is deleted instead)."""
         with self._unit() as session:
+            session.execute(delete(OutboxEntry).where(OutboxEntry.id == entry_id, OutboxEntry.state == FORGOTTEN))
             values = {
                 "lease_until": None,
                 "next_attempt_at": utcnow() + dt.timedelta(seconds=wait_seconds),
@@ -147,12 +214,26 @@ class Outbox:
             }
             if tell_admin:
                 values["state"] = TELL_ADMIN
-            session.execute(update(OutboxEntry).where(OutboxEntry.id == entry_id).values(**values))
+            session.execute(
+                update(OutboxEntry).where(OutboxEntry.id == entry_id, OutboxEntry.state != FORGOTTEN).values(**values)
+                .execution_options(synchronize_session=False)
+            )
+
+    def forget_sent(self, now: dt.datetime | None = None) -> int:
+        """Removes what is kept of requests sent more than a day after their "yes" (settings.SENT_KEPT_SECONDS)."""
+        cutoff = (now or utcnow()) - dt.timedelta(seconds=settings.SENT_KEPT_SECONDS)
+        with self._unit() as session:
+            result = session.execute(
+                delete(OutboxEntry).where(OutboxEntry.state == SENT, OutboxEntry.created_at < cutoff)
+            )
+            return int(result.rowcount or 0)
 
     def counts(self) -> dict[str, int]:
         """How many requests wait, by state (for `signpost referrals status`): numbers only."""
         with self._unit() as session:
-            rows = session.execute(select(OutboxEntry.state, func.count()).group_by(OutboxEntry.state)).all()
+            rows = session.execute(
+                select(OutboxEntry.state, func.count()).where(OutboxEntry.state.in_(WAITING)).group_by(OutboxEntry.state)
+            ).all()
         return {state: int(count) for state, count in rows}
 
     def stored_bytes(self) -> list[bytes]:

@@ -86,6 +86,7 @@ class Worker:
 
     def deliver_due(self) -> PassSummary:
         summary = PassSummary()
+        self.outbox.forget_sent()
         for entry_id in self.outbox.due_ids():
             claimed = self.outbox.claim(entry_id, self.policy.lease_seconds)
             if claimed is None:

@@ -86,3 +86,8 @@ def not_sent(service: str, contact: str | None) -> str:
     )
 
 CANCELLED = "Your call-back request is cancelled, and nothing was sent."
+#: "Forget me" while a worker was sending the request (or after it was sent): it cannot be called back.
+ALREADY_ON_ITS_WAY = (
+    "I couldn't stop your call-back request: it was already on its way to the service, so they may still call "
+    "you. If you'd rather not talk to them, that's fine: you can just tell them when they ring."
+)

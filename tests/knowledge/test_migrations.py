@@ -298,3 +298,90 @@ def test_kb_init_reset_keeps_the_events_and_outbox(sqlite_database):
     assert schema_differences(sqlite_database) == []
     with session_scope(sqlite_database) as session:
         assert insight_store.count_events(session) == 1
+
+
+# --- The outbox's request key (revision 0006) -------------------------------------------------------------------
+
+BEFORE_REQUEST_KEY = "0005_event_and_outbox_tables"
+
+
+def make_0005_outbox_with_rows(engine: Engine, sealer) -> list[dict]:
+    """A directory at 0005 whose outbox holds two requests written by that release (no request_key column)."""
+    with engine.begin() as connection:
+        command.upgrade(alembic_config(connection), BEFORE_REQUEST_KEY)
+    assert "request_key" not in {c["name"] for c in inspect(engine).get_columns("referral_outbox")}
+    rows = [
+        dict(id=f"entry-{n}", reference=f"SP-AAAAA{n}", conversation_tag=sealer.conversation_tag("someone"),
+             sealed=sealer.seal(_a_callback_request().to_payload()), state=state, created_at=dt.datetime(2026, 12, 1),
+             attempts=attempts, next_attempt_at=dt.datetime(2026, 12, 1, 0, 5), lease_until=None, last_error=error)
+        for n, state, attempts, error in ((1, "pending", 0, None), (2, "tell_admin", 6, "HTTP 500"))
+    ]
+    with engine.begin() as connection:
+        connection.execute(_table(connection, "referral_outbox").insert(), rows)
+    return rows
+
+
+#: The outbox's columns at 0005.
+OUTBOX_0005_COLUMNS = ("id", "reference", "conversation_tag", "sealed", "state", "created_at", "attempts",
+                       "next_attempt_at", "lease_until", "last_error")
+
+
+def _outbox_rows(engine: Engine) -> list[dict]:
+    with engine.connect() as connection:
+        table = _table(connection, "referral_outbox")
+        query = select(*(table.c[name] for name in OUTBOX_0005_COLUMNS)).order_by(table.c.id)
+        return [{**row._mapping, "sealed": bytes(row.sealed)} for row in connection.execute(query)]
+
+
+def test_an_outbox_made_by_0005_upgrades_with_its_rows_kept_and_then_writes_each_request_once(database):
+    from referrals.sealing import Sealer, new_key
+    from referrals.store import Outbox
+
+    sealer = Sealer(new_key())
+    rows = make_0005_outbox_with_rows(database, sealer)
+    assert create_schema(database) == f"upgraded from {BEFORE_REQUEST_KEY}"
+    assert _outbox_rows(database) == rows  # every row, every value
+    assert schema_differences(database) == []
+
+    outbox = Outbox(database, sealer)
+    outbox.create_schema()  # what the action server does on first use: nothing more to change
+    claimed = outbox.claim("entry-1", 60, now=dt.datetime(2026, 12, 1, 1))
+    assert claimed.reference == "SP-AAAAA1" and claimed.request.phone == "07700900123"
+    first = outbox.add(_a_callback_request(), "someone", "token")
+    assert outbox.add(_a_callback_request(), "someone", "token") == first
+    assert outbox.counts() == {"pending": 2, "tell_admin": 1}
+
+
+def test_an_outbox_brought_forward_by_itself_is_then_left_as_it_is_by_0006(database):
+    """The outbox's own create_schema makes 0006's change (for an outbox in a database of its own); where it ran
+    first in the directory's database, the migration finds the column and index there and keeps the rows."""
+    from referrals.sealing import Sealer, new_key
+    from referrals.store import Outbox
+
+    sealer = Sealer(new_key())
+    rows = make_0005_outbox_with_rows(database, sealer)
+    outbox = Outbox(database, sealer)
+    outbox.create_schema()
+    reference = outbox.add(_a_callback_request(), "someone", "token")
+    assert outbox.add(_a_callback_request(), "someone", "token") == reference
+
+    assert create_schema(database) == f"upgraded from {BEFORE_REQUEST_KEY}"
+    assert schema_differences(database) == []
+    kept = _outbox_rows(database)
+    assert [row for row in kept if row["id"].startswith("entry-")] == rows and len(kept) == 3
+
+
+def test_downgrading_0006_keeps_requests_still_to_send(database):
+    from referrals.sealing import Sealer, new_key
+    from referrals.store import Outbox
+
+    sealer = Sealer(new_key())
+    make_0005_outbox_with_rows(database, sealer)
+    assert create_schema(database) == f"upgraded from {BEFORE_REQUEST_KEY}"
+    outbox = Outbox(database, sealer)
+    outbox.add(_a_callback_request(), "another", "token")
+    outbox.delivered("entry-1")  # what is kept of a sent request: the code before 0006 would try to send it
+    with database.begin() as connection:
+        command.downgrade(alembic_config(connection), BEFORE_REQUEST_KEY)
+    assert "request_key" not in {c["name"] for c in inspect(database).get_columns("referral_outbox")}
+    assert sorted(row["state"] for row in _outbox_rows(database)) == ["pending", "tell_admin"]

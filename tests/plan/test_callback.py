@@ -4,19 +4,20 @@ from __future__ import annotations
 
 import asyncio
 import os
+import threading
 
 import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import callback as cb
-from actions.privacy import ActionForgetMe
+from actions.privacy import FORGOTTEN, ActionForgetMe
 from referrals.routes import Routes
 from referrals.settings import RetryPolicy, SmtpSettings
 from referrals.worker import Worker
 from replies import callback as words
 from tests.actions.conftest import make_tracker, run_action, slot_events, texts
 from tests.plan.conftest import ALCOHOL_SERVICE, RECOVERY_HUB, SUNDAY_2AM
-from tests.referrals.servers import SmtpServer, make_certificates
+from tests.referrals.servers import SmtpServer, make_certificates, wait_for
 
 pytestmark = pytest.mark.usefixtures("directory_database")
 
@@ -202,13 +203,62 @@ def test_the_service_receives_exactly_what_the_person_agreed_to(routes_file, out
     assert outbox.counts() == {}
 
 
-# ---- routes added while running ------------------------------------------------------------------------------
+# ---- one "yes", one request; "forget me" mid-send; routes added while running ------------------------------------
 
 
 def _reference(messages) -> str:
     (reference,) = [w.strip(".") for w in texts(messages).split() if w.startswith("SP-")]
     return reference
 
+
+def _worker(outbox, routes, certs, smtp) -> Worker:
+    return Worker(outbox, routes, smtp=SmtpSettings("127.0.0.1", smtp.port, "signpost@council.example", timeout=5),
+                  admin_email=None, policy=RetryPolicy(), ssl_context=certs.client_context())
+
+
+def test_the_same_yes_run_twice_is_one_request_one_reference_and_one_delivery(routes_file, outbox, tmp_path):
+    """A re-run of the submit (a retried message, an expired conversation lock) before and after delivery."""
+    _, started = run_action(cb.ActionCallbackStart(), tracker())
+    token = slot_events(started)[cb.TOKEN]
+    assert token and len(token) >= 20
+    yes = tracker(**ANSWERS, **{cb.TOKEN: token})
+    first, _ = run_action(cb.ActionCallbackSubmit(), yes)
+    again, _ = run_action(cb.ActionCallbackSubmit(), yes)
+    assert _reference(again) == _reference(first)
+    assert outbox.counts() == {"pending": 1}
+    certs = make_certificates(tmp_path)
+    with SmtpServer(certs) as smtp:
+        worker = _worker(outbox, Routes.load(routes_file), certs, smtp)
+        assert worker.deliver_due().delivered == 1
+        late, _ = run_action(cb.ActionCallbackSubmit(), yes)  # the re-run comes after the worker sent it
+        assert _reference(late) == _reference(first)
+        assert worker.deliver_due().delivered == 0
+    assert len(smtp.received) == 1
+    # A new call-back form is a new request.
+    _, restarted = run_action(cb.ActionCallbackStart(), tracker())
+    assert slot_events(restarted)[cb.TOKEN] != token
+
+
+def test_forget_me_while_the_request_is_being_sent_says_honestly_it_is_on_its_way(routes_file, outbox, tmp_path):
+    run_action(cb.ActionCallbackSubmit(), tracker(sender="person-a", **ANSWERS, **{cb.TOKEN: "token"}))
+    certs = make_certificates(tmp_path)
+    with SmtpServer(certs, hold_rcpt=True) as smtp:
+        worker = _worker(outbox, Routes.load(routes_file), certs, smtp)
+        sending = threading.Thread(target=worker.deliver_due)
+        sending.start()
+        try:
+            assert wait_for(smtp.handler.reached_rcpt.is_set), "the worker never reached the mail server"
+            forget = make_tracker("forget me", intent="forget_me")
+            forget.sender_id = "person-a"
+            messages, _ = run_action(ActionForgetMe(), forget)
+        finally:
+            smtp.handler.release.set()
+            sending.join(timeout=30)
+    said = texts(messages)
+    assert words.ALREADY_ON_ITS_WAY in said and words.CANCELLED not in said and "nothing was sent" not in said
+    assert said.endswith(FORGOTTEN)
+    assert len(smtp.received) == 1, "it was on its way, and it arrived once"
+    assert outbox.stored_bytes() == [], "nothing of a forgotten request is kept once it is sent"
 
 
 def test_a_service_routed_after_the_worker_started_is_offered_and_delivered(routes_file, outbox, tmp_path,

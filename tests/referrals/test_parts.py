@@ -1,12 +1,16 @@
 """The plain parts: call-back numbers, routes, sealing and the outbox's own rules."""
 from __future__ import annotations
 
+import datetime as dt
+import threading
+
 import pytest
 
 from referrals.phone import callback_number
 from referrals.routes import EMAIL, WEBHOOK, Routes, RoutesError
 from referrals.sealing import Sealer, SealError, new_key
-from referrals.settings import NotConfigured, RetryPolicy
+from referrals.settings import SENT_KEPT_SECONDS, NotConfigured, RetryPolicy
+from referrals.store import Cancelled
 from tests.referrals.conftest import PHONE, SERVICE_ID, make_request
 
 
@@ -105,7 +109,7 @@ def test_forget_me_cancels_only_that_conversations_requests(outbox):
     outbox.add(make_request(), "sender-1")
     outbox.add(make_request(name="Jo"), "sender-1")
     outbox.add(make_request(name="Al"), "sender-2")
-    assert outbox.cancel_conversation("sender-1") == 2
+    assert outbox.cancel_conversation("sender-1") == Cancelled(cancelled=2)
     assert outbox.counts() == {"pending": 1}
 
 
@@ -124,3 +128,91 @@ def test_references_are_short_and_unambiguous(sqlite_outbox):
     for reference in references:
         assert reference.startswith("SP-") and len(reference) == 9
         assert not set(reference[3:]) & set("01OIL")
+
+
+# ---- one "yes", one request ------------------------------------------------------------------------------------
+
+
+def test_the_same_request_written_twice_is_one_request_with_one_reference(outbox):
+    first = outbox.add(make_request(), "sender-1", "token-a")
+    again = outbox.add(make_request(), "sender-1", "token-a")
+    assert again == first
+    assert outbox.counts() == {"pending": 1} and len(outbox.due_ids()) == 1
+    # Another form (a new token), or another conversation with the same token, is another request.
+    assert outbox.add(make_request(), "sender-1", "token-b") != first
+    assert outbox.add(make_request(), "sender-2", "token-a") != first
+    assert outbox.counts() == {"pending": 3}
+
+
+def test_two_runs_of_the_same_yes_at_the_same_moment_write_one_request(outbox):
+    """Two servers running the same turn at once (an expired lock): the unique key lets one row in."""
+    start = threading.Barrier(4)
+    references: list[str] = []
+
+    def run() -> None:
+        start.wait()
+        references.append(outbox.add(make_request(), "sender-1", "token-a"))
+
+    threads = [threading.Thread(target=run) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert len(references) == 4 and len(set(references)) == 1
+    assert outbox.counts() == {"pending": 1}
+
+
+def test_a_sent_request_keeps_only_its_reference_for_a_day_so_a_rerun_is_not_sent_again(outbox):
+    reference = outbox.add(make_request(), "sender-1", "token-a")
+    (entry_id,) = outbox.due_ids()
+    outbox.claim(entry_id, lease_seconds=60)
+    outbox.delivered(entry_id)
+    assert outbox.counts() == {} and outbox.due_ids() == []
+    assert outbox.stored_bytes() == [b""], "nothing of the request itself is kept"
+    assert outbox.add(make_request(), "sender-1", "token-a") == reference
+    assert outbox.due_ids() == [], "the same yes run after delivery is not queued again"
+    # A day after the yes, what was kept goes.
+    assert outbox.forget_sent(now=dt.datetime.utcnow() + dt.timedelta(seconds=SENT_KEPT_SECONDS - 60)) == 0
+    assert outbox.forget_sent(now=dt.datetime.utcnow() + dt.timedelta(seconds=SENT_KEPT_SECONDS + 60)) == 1
+    assert outbox.stored_bytes() == []
+
+
+# ---- "forget me" while a worker is sending ---------------------------------------------------------------------
+
+
+def _being_sent(outbox, sender="sender-1"):
+    outbox.add(make_request(), sender, "token-a")
+    (entry_id,) = outbox.due_ids()
+    assert outbox.claim(entry_id, lease_seconds=60) is not None
+    return entry_id
+
+
+def test_forget_me_does_not_delete_a_request_a_worker_is_sending_and_says_so(outbox):
+    entry_id = _being_sent(outbox)
+    assert outbox.cancel_conversation("sender-1") == Cancelled(already_on_its_way=1)
+    assert len(outbox.stored_bytes()) == 1, "the worker's row is still there for it to finish with"
+    outbox.delivered(entry_id)
+    assert outbox.stored_bytes() == [], "a forgotten request leaves nothing behind once sent"
+
+
+def test_a_request_forgotten_while_its_send_failed_is_not_tried_again(outbox):
+    entry_id = _being_sent(outbox)
+    outbox.cancel_conversation("sender-1")
+    outbox.retry_later(entry_id, 0, "SMTPConnectError")
+    assert outbox.stored_bytes() == [] and outbox.due_ids() == []
+
+
+def test_a_request_forgotten_while_a_worker_that_died_held_it_is_not_sent_again(outbox):
+    entry_id = _being_sent(outbox)
+    outbox.cancel_conversation("sender-1")
+    later = dt.datetime.utcnow() + dt.timedelta(seconds=61)  # the dead worker's lease has run out
+    assert outbox.due_ids(now=later) == [entry_id]
+    assert outbox.claim(entry_id, lease_seconds=60, now=later) is None
+    assert outbox.stored_bytes() == []
+
+
+def test_forget_me_after_delivery_says_it_had_gone_and_keeps_nothing(outbox):
+    entry_id = _being_sent(outbox)
+    outbox.delivered(entry_id)
+    assert outbox.cancel_conversation("sender-1") == Cancelled(already_on_its_way=1)
+    assert outbox.stored_bytes() == []

@@ -177,6 +177,8 @@ class Hook:
     headers: dict[str, str]
     body: bytes
     signature_ok: bool
+    #: The status the receiver answered; None while held, and for a call it dropped unanswered.
+    answered: int | None = None
 
     @property
     def json(self) -> dict:
@@ -190,10 +192,15 @@ class Hook:
 class WebhookReceiver:
     """An HTTPS server that checks each call's signature, as a council's receiver would, and answers ``status``."""
 
-    def __init__(self, certs: TlsCertificates, secret: str, *, status: int = 200) -> None:
+    def __init__(self, certs: TlsCertificates, secret: str, *, status: int = 200, hold: bool = False) -> None:
         self.secret = secret
         self.status = status
         self.calls: list[Hook] = []
+        #: When set, a call waits unanswered until ``release`` is set and is then dropped (not accepted), so a
+        #: worker can be killed in the middle of a delivery.
+        self.hold = hold
+        self.reached = threading.Event()
+        self.release = threading.Event()
         receiver = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
@@ -203,8 +210,15 @@ class WebhookReceiver:
                     receiver.secret, self.headers.get(TIMESTAMP_HEADER, ""), body,
                     self.headers.get(SIGNATURE_HEADER, ""),
                 )
-                receiver.calls.append(Hook(dict(self.headers), body, ok))
-                self.send_response(receiver.status if ok else 401)
+                hook = Hook(dict(self.headers), body, ok)
+                receiver.calls.append(hook)
+                if receiver.hold:
+                    receiver.reached.set()
+                    receiver.release.wait(timeout=120)
+                    self.close_connection = True
+                    return  # dropped unanswered: the receiver never accepted it
+                hook.answered = receiver.status if ok else 401
+                self.send_response(hook.answered)
                 self.send_header("Content-Length", "0")
                 self.end_headers()
 
@@ -224,7 +238,12 @@ class WebhookReceiver:
         self.thread.start()
         return self
 
+    @property
+    def accepted(self) -> list[Hook]:
+        return [call for call in self.calls if call.answered is not None and 200 <= call.answered < 300]
+
     def __exit__(self, *exc) -> None:
+        self.release.set()
         self.server.shutdown()
         self.server.server_close()
 

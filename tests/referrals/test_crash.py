@@ -15,7 +15,7 @@ from knowledge.store.db import make_engine
 from referrals.sealing import Sealer, new_key
 from referrals.store import Outbox
 from tests.referrals.conftest import SERVICE_ID, make_request
-from tests.referrals.servers import SmtpServer, wait_for
+from tests.referrals.servers import SmtpServer, WebhookReceiver, wait_for
 
 LEASE_SECONDS = 1
 
@@ -86,6 +86,44 @@ def test_killed_mid_delivery_then_restarted_delivers_exactly_once(worker_env, ce
     assert len(smtp.received) == 1
     assert reference in smtp.received[0].message["Subject"]
     assert _outbox(worker_env).counts() == {}
+
+
+WEBHOOK_SECRET = "webhook-secret-for-crash-tests-0123"
+
+
+def test_killed_mid_webhook_delivery_then_restarted_delivers_exactly_once(worker_env, certs, tmp_path):
+    with WebhookReceiver(certs, WEBHOOK_SECRET, hold=True) as hook:
+        routes = tmp_path / "routes.yml"
+        routes.write_text(f"services:\n  {SERVICE_ID}:\n    webhook: {hook.url}\n    secret_env: CRASH_HOOK_SECRET\n",
+                          encoding="utf-8")
+        env = {**worker_env, "SIGNPOST_REFERRAL_ROUTES": str(routes), "CRASH_HOOK_SECRET": WEBHOOK_SECRET}
+        reference = _outbox(env).add(make_request(), "sender-1", "token")
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "bot.cli", "referrals", "deliver", "--once"], env=env, cwd=settings.PROJECT_ROOT,
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+        try:
+            assert hook.reached.wait(timeout=90), "the worker never reached the receiver"
+            worker.send_signal(signal.SIGKILL)  # mid-delivery: the receiver has the call but has not answered
+            worker.wait(timeout=10)
+        finally:
+            if worker.poll() is None:
+                worker.kill()
+        hook.hold = False
+        hook.release.set()  # the held call is dropped unanswered
+        assert hook.accepted == []
+        assert _outbox(env).counts() == {"pending": 1}, "the request must survive the crash"
+
+        time.sleep(LEASE_SECONDS + 0.5)  # the dead worker's hold runs out
+        restarted = _deliver_once(env, 0)
+        assert restarted.returncode == 0, restarted.stderr
+        assert "1 delivered" in restarted.stdout
+        assert "0 delivered" in _deliver_once(env, 0).stdout
+    (accepted,) = hook.accepted
+    assert accepted.signature_ok and accepted.json["reference"] == reference
+    assert {call.delivery_id for call in hook.calls} == {accepted.delivery_id}, "the repeat can be recognised"
+    assert len(hook.calls) == 2
+    assert _outbox(env).counts() == {}
 
 
 def test_a_worker_that_is_still_sending_is_not_doubled_by_a_second_worker(worker_env, certs):

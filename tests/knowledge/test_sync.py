@@ -407,6 +407,40 @@ def test_schedule_settings(monkeypatch):
             settings.sync_interval_minutes()
 
 
+def test_signpost_run_with_a_sync_url_syncs_the_directory_at_start(server, clean, tmp_path, monkeypatch, capsys):
+    """What `signpost run` calls (bot/cli/serve.py) with SIGNPOST_SYNC_URL set: a sync of the configured directory
+    from that feed starts at once, under SIGNPOST_SYNC_SOURCE, at the interval set, and stops when asked."""
+    import logging
+
+    from bot.sync_scheduler import start_scheduled_sync
+
+    url = f"sqlite:///{tmp_path / 'directory.db'}"
+    create_schema(make_engine(url))
+    server.add_feed("council", Feed(records=copy.deepcopy(clean[:5]), style="oruk1"))
+    monkeypatch.setenv("SIGNPOST_DATABASE_URL", url)
+    monkeypatch.setenv("SIGNPOST_SYNC_URL", server.url("council"))
+    monkeypatch.setenv("SIGNPOST_SYNC_INTERVAL_MINUTES", "30")
+    monkeypatch.setenv("SIGNPOST_SYNC_SOURCE", "Anytown Council service directory")
+    sync_logger = logging.getLogger("knowledge.sync")
+    handlers, level = list(sync_logger.handlers), sync_logger.level
+    schedule = start_scheduled_sync()
+    try:
+        assert schedule is not None and schedule.interval == 30 * 60
+        assert schedule.wait_for_runs(1, timeout=60) and schedule.last_error is None
+        assert sorted(schedule.last_outcome.summary.added) == sorted(str(r["id"]) for r in clean[:5])
+        assert f"Syncing the directory from {server.url('council')} now and every 30 minutes." in (
+            capsys.readouterr().out)
+        with session_scope(make_engine(url)) as session:
+            sources = session.scalars(select(Service.source)).all()
+        assert sources == ["Anytown Council service directory"] * 5
+    finally:
+        if schedule is not None:
+            schedule.stop(timeout=5)
+        sync_logger.handlers[:] = handlers  # the handler it added writes to pytest's captured stderr
+        sync_logger.setLevel(level)
+    assert schedule.runs == 1 and not schedule._thread.is_alive()
+
+
 def test_a_failure_after_the_records_are_written_rolls_all_of_them_back(clean, engine):
     """The importer takes a savepoint per record; on SQLite those must not commit on their own (db.py)."""
     class LateFailure(Exception):

@@ -109,7 +109,7 @@ def _by_referral_only(service: ServiceRecord) -> bool:
     return service.by_referral
 
 
-def _closes_within(status: OpeningStatus, now: datetime, window: timedelta) -> bool:
+def closes_within(status: OpeningStatus, now: datetime, window: timedelta) -> bool:
     return bool(status.open_now and status.closes_at is not None and status.closes_at - now <= window)
 
 
@@ -144,6 +144,14 @@ def _bank_holiday_info(service: ServiceRecord) -> str | None:
     return said
 
 
+def bank_holiday_said(service: ServiceRecord) -> str | None:
+    """:func:`_bank_holiday_info`, kept by the record: its schedule's words are the same in every search."""
+    fits = service.fits
+    if "bank_holiday_said" not in fits:
+        fits["bank_holiday_said"] = _bank_holiday_info(service)
+    return fits["bank_holiday_said"]
+
+
 def opening(service: ServiceRecord, now: datetime, statuses: dict | None = None) -> tuple[OpeningStatus, str | None]:
     """The opening status at ``now`` and, on a bank holiday the schedule is silent on, a note saying so.
 
@@ -160,7 +168,7 @@ def opening(service: ServiceRecord, now: datetime, statuses: dict | None = None)
             status = statuses[id(rules)] = opening_status(rules, now)
     if not rules or status.always_open or not is_bank_holiday(now.date()):
         return status, None
-    said = _bank_holiday_info(service)
+    said = bank_holiday_said(service)
     if said == "open":
         return status, None
     if statuses is None:
@@ -281,7 +289,7 @@ class Candidate:
             contactable=self.contactable,
             by_referral=_by_referral_only(self.service),
             has_place=not self.service.is_national and _first_address(self.service)[0] is not None,
-            closing_soon=_closes_within(self.status, now, timedelta(hours=1)),
+            closing_soon=closes_within(self.status, now, timedelta(hours=1)),
             has_contact=self.verified and self.service.has_direct_contact,
             crisis_line=bool(self.service.is_crisis_line),
             wants_open_now=wants_open_now,

@@ -63,12 +63,10 @@ from knowledge.search.candidates import (
     Candidate,
     age_allows,
     is_signpost,
-    names_substance,
     opening,
     service_rules,
-    substance_words,
 )
-from knowledge.search.local_ranking import LocalRanking, profile_of
+from knowledge.search.local_ranking import Asked, LocalRanking, local_plan, open_out_of_hours
 from knowledge.search.names import MATCH_THRESHOLD, name_score, query_words
 from knowledge.search.out_of_hours import SAFETY_NET, out_of_hours_options, voice_first
 from knowledge.search.results import LaterOptions, Match, Person, SearchResult
@@ -252,7 +250,6 @@ def find_services(
         return c
 
     substance = None if young_writer else person.substance
-    substance_named = bool(substance_words(substance))
 
     def verdict(c: Candidate, fit_need: Need, judged_age: int | None) -> Scored:
         return score(c.facts(fit_need, groups, judged_age, substance, now, wants_open))
@@ -268,14 +265,6 @@ def find_services(
                 c.scored = c.ranked
         return c.ranked
 
-    def alike(c: Candidate) -> tuple:
-        """Equal for candidates whose Facts differ only in id and name (see :func:`profile_of`)."""
-        fit_need, judged_age = c.judged
-        return (
-            profile_of(snapshot, c.service), id(fit_need), judged_age, c.for_whom, c.fit_for(fit_need), c.proximity,
-            id(c.status), c.hours_note, substance_named and names_substance(c.service, substance),
-        )
-
     snapshot = snapshot or held_snapshot(session)
     index = area_index or (snapshot.area_index if snapshot is not None else None)
     scope = None
@@ -285,35 +274,28 @@ def find_services(
         snapshot = _snapshot_for_one_search(session, scope)
     national = [candidate(s, help_need) for s in snapshot.national if is_signpost(s)]
 
-    # Local services in the area (and in places inside it, and services covering the areas containing it).
-    local_all: list[Candidate] = []
-    if scope is not None:
-        local_all = [candidate(s, help_need, p, place) for s, p, place in local_services(snapshot, scope)]
+    # Local services in the area (and in places inside it, and services covering the areas containing it): the
+    # plan holds what does not depend on the time; candidates are made only for the services read.
+    asked = Asked(
+        help_need=help_need, for_someone_else=for_someone_else, young_writer=young_writer, age=age,
+        family_age=family_age, substance=substance,
+        named_substance=need_for_substance(person.substance) if person.substance and not young_writer else GENERAL,
+        groups=groups, wants_open=wants_open, group_alike=group_alike,
+    )
+    plan = local_plan(snapshot, local_services(snapshot, scope) if scope is not None else (), asked)
+    made: dict[int, Candidate] = {}
 
-    named_substance = need_for_substance(person.substance) if person.substance and not young_writer else GENERAL
+    def make(i: int) -> Candidate:
+        """The candidate for the plan's entry ``i`` at this time (one per search, so its verdicts stick)."""
+        c = made.get(i)
+        if c is None:
+            entry = plan.entries[i]
+            status, note = opening(entry.service, now, statuses)
+            c = made[i] = Candidate(entry.service, entry.fit, status, entry.proximity, entry.place, note,
+                                    for_whom=entry.for_whom, judged=entry.judged)
+        return c
 
-    def fits_named_substance(c: Candidate) -> bool:
-        """A service that fits only as drug or alcohol help in general must fit the substance the person named:
-        someone out of prison asking about heroin is not helped by an alcohol-only advice service."""
-        if named_substance is GENERAL or c.fit > Fit.RELATED_TAXONOMY:
-            return True
-        return c.fit_for(named_substance) > Fit.NONE
-
-    # Local candidates: help for the need; for someone else, also support for the family member themself.
-    local_candidates: list[Candidate] = []
-    for c in local_all:
-        judged_age, fit_need = age, help_need
-        if for_someone_else and c.fit_for(FAMILY) >= Fit.TEXT and "family" in c.groups:
-            c.fit, c.for_whom, judged_age, fit_need = c.fit_for(FAMILY), "you", family_age, FAMILY
-        elif for_someone_else:
-            c.for_whom = "them"
-        if c.fit == Fit.NONE or (young_writer and c.fit < Fit.TEXT):
-            continue
-        if not age_allows(c.service, judged_age) or (c.for_whom != "you" and not fits_named_substance(c)):
-            continue
-        c.judged = (fit_need, judged_age)
-        local_candidates.append(c)
-    ranking = LocalRanking(local_candidates, alike if group_alike else id, rank)
+    ranking = LocalRanking(plan, make, rank, now)
     uncontactable = ranking.uncontactable
     local_top = ranking.best(limit)
     any_local_open = ranking.any_open
@@ -330,13 +312,7 @@ def find_services(
     else:
         ooh_needs = [help_need]
         national_pool = [c for c in national if age_allows(c.service, age)]
-    local_pool = [
-        c for c in local_all
-        if c.service.id not in shown
-        and age_allows(c.service, age)
-        and not (c.groups - groups)
-        and c.contactable
-    ]
+    local_pool = [make(i) for i in open_out_of_hours(plan, make) if plan.entries[i].service.id not in shown]
     chosen_ooh = out_of_hours_options(local_pool, national_pool, ooh_needs, any_local_open)
     for c, _taken_for in chosen_ooh:
         # Judged against the person's own need(s), not the broader need a line was taken for.
@@ -395,7 +371,7 @@ def find_services(
         for_family=tuple(for_family),
         person=person,
         help_need=help_need,
-        area_has_services=bool(local_all),
+        area_has_services=bool(plan.entries),
         first=first,
         more=more,
         uncontactable_local=uncontactable,

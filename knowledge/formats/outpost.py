@@ -15,6 +15,7 @@ from typing import Any, Dict, List, Optional
 from zoneinfo import ZoneInfo
 
 from knowledge.formats.fields import Json
+from knowledge.formats.hsds3 import NOT_PLACES
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -128,11 +129,14 @@ def _service_at_location(row: Any, service_id: Any) -> Any:
             "name": row.get("name"),
             "latitude": latitude,
             "longitude": longitude,
-            "addresses": [{"id": f"address-{location_id}", **address}] if _complete(address) else [],
+            "addresses": [{"id": f"address-{location_id}", **address}] if _places_anyone(address) else [],
         },
     }
 
 
-def _complete(address: Json) -> bool:
-    """An address is stored only with a street, town and postcode (a masked one shows only its coordinates)."""
-    return all(str(address.get(key) or "").strip() for key in ("address_1", "city", "postal_code"))
+def _places_anyone(address: Json) -> bool:
+    """An address with a postcode or a real town is passed on (hsds3 keeps it without a missing street or part and
+    says so); Outpost's "Nationwide" or "Online" with nothing else is how it marks a service with no place, not a
+    mistake, so that one is left out without a warning."""
+    town = str(address.get("city") or "").strip().lower()
+    return bool(str(address.get("postal_code") or "").strip() or (town and town not in NOT_PLACES))

@@ -169,3 +169,19 @@ def test_the_report_says_what_signpost_does_about_each_place_left_out(engine):
         "Loaded without that place")
     assert "Its town still matches" in actions[
         "address addr-1 has no postcode (postal_code); address kept without it"]
+
+
+def test_an_outpost_location_with_no_street_keeps_its_town_and_postcode(engine):
+    """Buckinghamshire's page, with service 1's street blanked: its town and postcode still place it. Its
+    "Nationwide" locations (services 7, 12, 17, 19) are Outpost's way to say "no place" and stay silent."""
+    page = read_hsds_file(SAMPLES / "outpost-buckinghamshire-services-page.json")
+    page["content"][0]["locations"][0]["address_1"] = " "
+    report = load(engine, page)
+    assert report.rejected == []
+    address_warnings = [(record, m) for record, m in report.warnings if "address" in m]
+    assert address_warnings == [("1", "address address-1 has no street (address_1); address kept without it")]
+    with session_scope(engine) as session:
+        [sal] = session.get(Service, scoped(SCOPE, "1")).service_at_locations
+        stored = sal.location.addresses[0]
+        assert (stored.address_1, stored.city, stored.postal_code) == ("", "Aylesbury", "HP21 7JF")
+        assert session.get(Service, scoped(SCOPE, "7")).service_at_locations[0].location.addresses == []

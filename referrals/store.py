@@ -17,7 +17,7 @@ from typing import ContextManager
 
 from sqlalchemy import and_, delete, func, inspect, or_, select, text, update
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from knowledge.store.db import make_engine, session_scope
@@ -72,13 +72,25 @@ class Outbox:
         The outbox may have a database of its own (SIGNPOST_OUTBOX_URL) that the directory's migrations never
         see, so it brings its own table forward, making the change 0006 makes."""
         OutboxBase.metadata.create_all(self.engine)
-        with self.engine.begin() as connection:
-            columns = {column["name"] for column in inspect(connection).get_columns("referral_outbox")}
-            if "request_key" not in columns:
-                connection.execute(text("ALTER TABLE referral_outbox ADD COLUMN request_key VARCHAR(64)"))
-                connection.execute(text(
-                    "CREATE UNIQUE INDEX ix_referral_outbox_request_key ON referral_outbox (request_key)"
-                ))
+        self._add_if_missing("request_key", "get_columns",
+                             "ALTER TABLE referral_outbox ADD COLUMN request_key VARCHAR(64)")
+        self._add_if_missing("ix_referral_outbox_request_key", "get_indexes",
+                             "CREATE UNIQUE INDEX ix_referral_outbox_request_key ON referral_outbox (request_key)")
+
+    def _add_if_missing(self, name: str, listed_by: str, statement: str) -> None:
+        """Runs ``statement`` unless the outbox table has ``name`` among what Inspector's ``listed_by`` lists."""
+        if name in self._names(listed_by):
+            return
+        try:
+            with self.engine.begin() as connection:
+                connection.execute(text(statement))
+        except SQLAlchemyError:
+            if name not in self._names(listed_by):  # not another server making it at the same moment
+                raise
+
+    def _names(self, listed_by: str) -> set[str]:
+        with self.engine.connect() as connection:
+            return {item["name"] for item in getattr(inspect(connection), listed_by)("referral_outbox")}
 
     def _unit(self) -> ContextManager[Session]:
         """One unit of work on the outbox's database, as the directory's sessions are."""

@@ -7,6 +7,13 @@ then picks again from the *next* menu) and the person would get two different re
 ``IdempotencyStore.run_once(key, produce)`` runs ``produce`` once per key: a later or concurrent duplicate
 waits for the first result and gets the very same reply (the rendered TwiML), kept for an hour.
 
+The first delivery holds a short *claim* (``DEFAULT_CLAIM_TTL_SECONDS``) that it renews while the turn runs, as
+the conversation lock does (bot/lock_store.py). A server that dies mid-turn stops renewing, so its claim lapses
+within seconds and the provider's retry, waiting on another server, takes over and answers instead of giving up.
+
+De-duplication is a nicety, a reply is not: when the store cannot be reached (Redis down), the message is handled
+without it (``StoreUnavailable``), and the channels read and write their other state through ``tolerant``.
+
 The small key-value stores here are shared by the channels for their other short-lived state too (the last
 numbered choices offered, opt-out flags): in memory by default, Redis when ``SIGNPOST_REDIS_URL`` is set, so
 several replicas agree. Keys never contain phone numbers, chat ids or message text: only provider message ids
@@ -16,17 +23,39 @@ and pseudonyms.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import os
 import time
-from typing import Awaitable, Callable, Dict, Optional, Protocol, Tuple
+import uuid
+from typing import Awaitable, Callable, Dict, List, Optional, Protocol, Tuple, TypeVar
 
 logger = logging.getLogger(__name__)
 
 REDIS_URL_ENV = "SIGNPOST_REDIS_URL"
 DEFAULT_RESULT_TTL_SECONDS = 3600
-_CLAIM_TTL_SECONDS = 120
+#: Short, so a retry takes over from a dead server well inside Twilio's 15 s webhook window; renewed every quarter
+#: of it while the turn runs, so a live server keeps it however long the turn takes.
+DEFAULT_CLAIM_TTL_SECONDS = 5.0
 _POLL_INTERVAL_SECONDS = 0.05
+#: A Redis that is down or unreachable must fail fast: a person is waiting for the reply.
+_REDIS_CONNECT_TIMEOUT_SECONDS = 1.0
+_REDIS_TIMEOUT_SECONDS = 2.0
+
+T = TypeVar("T")
+
+
+async def tolerant(operation: Awaitable[T], default: T, what: str) -> T:
+    """Await a channel-state operation; if the store fails, log what and the kind of failure and return default.
+
+    Channel state (opt-outs, numbered choices, counters) makes replies better; losing it for a while must never
+    silence a person. Only the kind of error is logged: its text could hold a key.
+    """
+    try:
+        return await operation
+    except Exception as error:  # noqa: BLE001 - any store failure (connection, timeout, protocol) is the same here
+        logger.warning("channel state: %s failed (%s); carrying on without it", what, type(error).__name__)
+        return default
 
 
 class KeyValueStore(Protocol):
@@ -36,13 +65,27 @@ class KeyValueStore(Protocol):
 
     async def set(self, key: str, value: str, ttl_seconds: Optional[int] = None) -> None: ...
 
-    async def set_if_absent(self, key: str, value: str, ttl_seconds: int) -> bool: ...
+    async def set_if_absent(self, key: str, value: str, ttl_seconds: float) -> bool: ...
 
     async def delete(self, key: str) -> None: ...
 
     async def incr(self, key: str, amount: int, ttl_seconds: int) -> int:
         """Add ``amount`` to a counter that starts at 0 and expires ``ttl_seconds`` after it was created."""
         ...
+
+    async def extend_if_equal(self, key: str, value: str, ttl_seconds: float) -> bool:
+        """Give ``key`` a new expiry if it still holds ``value`` (a claim still ours); False if not."""
+        ...
+
+    async def delete_if_equal(self, key: str, value: str) -> None:
+        """Delete ``key`` only if it still holds ``value``: never another holder's claim."""
+        ...
+
+    async def add_member(self, key: str, member: str, ttl_seconds: int) -> None:
+        """Add ``member`` to the set at ``key``, which then expires ``ttl_seconds`` from now."""
+        ...
+
+    async def members(self, key: str) -> List[str]: ...
 
 
 class InMemoryStore:
@@ -71,12 +114,12 @@ class InMemoryStore:
     async def get(self, key: str) -> Optional[str]:
         return self._live(key)
 
-    async def set(self, key: str, value: str, ttl_seconds: Optional[int] = None) -> None:
+    async def set(self, key: str, value: str, ttl_seconds: Optional[float] = None) -> None:
         self._sweep()
         expires_at = self._clock() + ttl_seconds if ttl_seconds else None
         self._items[key] = (value, expires_at)
 
-    async def set_if_absent(self, key: str, value: str, ttl_seconds: int) -> bool:
+    async def set_if_absent(self, key: str, value: str, ttl_seconds: float) -> bool:
         if self._live(key) is not None:
             return False
         await self.set(key, value, ttl_seconds)
@@ -95,6 +138,22 @@ class InMemoryStore:
         self._items[key] = (str(total), expires_at)
         return total
 
+    async def extend_if_equal(self, key: str, value: str, ttl_seconds: float) -> bool:
+        if self._live(key) != value:
+            return False
+        await self.set(key, value, ttl_seconds)
+        return True
+
+    async def delete_if_equal(self, key: str, value: str) -> None:
+        if self._live(key) == value:
+            del self._items[key]
+
+    async def add_member(self, key: str, member: str, ttl_seconds: int) -> None:
+        await self.set(key, json.dumps(sorted({*await self.members(key), member})), ttl_seconds)
+
+    async def members(self, key: str) -> List[str]:
+        return json.loads(self._live(key) or "[]")
+
 
 class RedisStore:
     """Shared store on Redis (``redis.asyncio``), namespaced so it can share a database with Rasa's stores."""
@@ -112,7 +171,12 @@ class RedisStore:
         # may run several loops, so keep one client per loop.
         loop_id = id(asyncio.get_running_loop())
         if loop_id not in self._clients:
-            self._clients[loop_id] = self._factory(self._url, decode_responses=True)
+            self._clients[loop_id] = self._factory(
+                self._url,
+                decode_responses=True,
+                socket_connect_timeout=_REDIS_CONNECT_TIMEOUT_SECONDS,
+                socket_timeout=_REDIS_TIMEOUT_SECONDS,
+            )
         return self._clients[loop_id]
 
     async def get(self, key: str) -> Optional[str]:
@@ -121,8 +185,9 @@ class RedisStore:
     async def set(self, key: str, value: str, ttl_seconds: Optional[int] = None) -> None:
         await self._client().set(self._namespace + key, value, ex=ttl_seconds)
 
-    async def set_if_absent(self, key: str, value: str, ttl_seconds: int) -> bool:
-        return bool(await self._client().set(self._namespace + key, value, ex=ttl_seconds, nx=True))
+    async def set_if_absent(self, key: str, value: str, ttl_seconds: float) -> bool:
+        milliseconds = max(1, int(ttl_seconds * 1000))
+        return bool(await self._client().set(self._namespace + key, value, px=milliseconds, nx=True))
 
     async def delete(self, key: str) -> None:
         await self._client().delete(self._namespace + key)
@@ -135,6 +200,37 @@ class RedisStore:
             pipe.incrby(name, amount)
             _, total = await pipe.execute()
         return int(total)
+
+    async def extend_if_equal(self, key: str, value: str, ttl_seconds: float) -> bool:
+        # A script, so the check and the new expiry are one step: a claim taken over meanwhile is left alone.
+        milliseconds = max(1, int(ttl_seconds * 1000))
+        return bool(await self._client().eval(_EXTEND_IF_EQUAL, 1, self._namespace + key, value, milliseconds))
+
+    async def delete_if_equal(self, key: str, value: str) -> None:
+        await self._client().eval(_DELETE_IF_EQUAL, 1, self._namespace + key, value)
+
+    async def add_member(self, key: str, member: str, ttl_seconds: int) -> None:
+        name = self._namespace + key
+        async with self._client().pipeline(transaction=True) as pipe:
+            pipe.sadd(name, member)
+            pipe.expire(name, ttl_seconds)
+            await pipe.execute()
+
+    async def members(self, key: str) -> List[str]:
+        return sorted(await self._client().smembers(self._namespace + key))
+
+    async def ping(self) -> bool:
+        return bool(await self._client().ping())
+
+
+_EXTEND_IF_EQUAL = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+return 0
+"""
+_DELETE_IF_EQUAL = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+"""
 
 
 def store_from_env() -> KeyValueStore:
@@ -153,6 +249,22 @@ class DuplicateStillRunning(Exception):
     """A duplicate waited for the first delivery's reply longer than the provider will wait for us."""
 
 
+class StoreUnavailable(Exception):
+    """The shared store failed; ``kind`` is the error's type name (its text could hold a key)."""
+
+    def __init__(self, kind: str) -> None:
+        super().__init__(kind)
+        self.kind = kind
+
+
+async def _shared(operation: Awaitable[T]) -> T:
+    """A store operation whose failure means "de-duplicate without the store" (``StoreUnavailable``)."""
+    try:
+        return await operation
+    except Exception as error:  # noqa: BLE001 - connection refused, timeout, protocol: all mean "no store"
+        raise StoreUnavailable(type(error).__name__) from None
+
+
 class IdempotencyStore:
     """Run a coroutine once per key; duplicates (sequential or concurrent, any replica) get the same result."""
 
@@ -162,22 +274,36 @@ class IdempotencyStore:
         prefix: str,
         result_ttl_seconds: int = DEFAULT_RESULT_TTL_SECONDS,
         wait_timeout_seconds: float = 12.0,
+        claim_ttl_seconds: float = DEFAULT_CLAIM_TTL_SECONDS,
     ) -> None:
         self._store = store
         self._prefix = prefix
         self._result_ttl = result_ttl_seconds
         self._wait_timeout = wait_timeout_seconds
+        self._claim_ttl = claim_ttl_seconds
         # In-process waiters share the first delivery's future: no polling needed within one process.
         self._in_flight: Dict[str, "asyncio.Future[str]"] = {}
 
+    def _result_key(self, key: str) -> str:
+        return f"{self._prefix}result:{key}"
+
     async def run_once(self, key: str, produce: Callable[[], Awaitable[str]]) -> str:
-        result_key = f"{self._prefix}result:{key}"
+        try:
+            return await self._run_once(key, produce)
+        except StoreUnavailable as error:
+            # A person is waiting: answer without shared de-duplication (duplicates in this process still share).
+            logger.warning("dedup: store unavailable (%s); handling the message without de-duplication", error.kind)
+            return await self._run_here(key, produce)
+
+    async def forget(self, key: str) -> None:
+        """Drop the kept result for ``key`` (the person asked us to forget them)."""
+        await self._store.delete(self._result_key(key))
+
+    async def _run_once(self, key: str, produce: Callable[[], Awaitable[str]]) -> str:
+        result_key = self._result_key(key)
         claim_key = f"{self._prefix}claim:{key}"
         deadline = time.monotonic() + self._wait_timeout
         while True:
-            cached = await self._store.get(result_key)
-            if cached is not None:
-                return cached
             local = self._in_flight.get(key)
             if local is not None:
                 try:
@@ -186,23 +312,57 @@ class IdempotencyStore:
                     raise DuplicateStillRunning(key) from None
                 except Exception:
                     continue  # the first delivery failed and released its claim: try ourselves
-            if await self._store.set_if_absent(claim_key, "1", _CLAIM_TTL_SECONDS):
-                return await self._produce_and_store(key, result_key, claim_key, produce)
-            # Another replica holds the claim: wait for its result (or for the claim to vanish if it failed).
+            cached = await _shared(self._store.get(result_key))
+            if cached is not None:
+                return cached
+            token = uuid.uuid4().hex
+            if await _shared(self._store.set_if_absent(claim_key, token, self._claim_ttl)):
+                return await self._produce_and_store(key, result_key, claim_key, token, produce)
+            # Another server holds the claim: wait for its result, or take over once its claim lapses (it died).
             if time.monotonic() >= deadline:
                 raise DuplicateStillRunning(key)
             await asyncio.sleep(_POLL_INTERVAL_SECONDS)
 
     async def _produce_and_store(
-        self, key: str, result_key: str, claim_key: str, produce: Callable[[], Awaitable[str]]
+        self, key: str, result_key: str, claim_key: str, token: str, produce: Callable[[], Awaitable[str]]
     ) -> str:
+        renewer = asyncio.ensure_future(self._renew_claim(claim_key, token))
+        try:
+            result = await self._run_here(key, produce)
+        except BaseException:
+            renewer.cancel()
+            # Let a later retry try again rather than replaying a failure.
+            await tolerant(self._store.delete_if_equal(claim_key, token), None, "releasing a dedup claim")
+            raise
+        renewer.cancel()
+        await tolerant(self._store.set(result_key, result, self._result_ttl), None, "keeping a reply for retries")
+        # The result answers duplicates from now on; the claim would only linger.
+        await tolerant(self._store.delete_if_equal(claim_key, token), None, "releasing a dedup claim")
+        return result
+
+    async def _renew_claim(self, claim_key: str, token: str) -> None:
+        """Keep the claim while the turn runs; stop once it is no longer ours."""
+        while True:
+            await asyncio.sleep(self._claim_ttl / 4)
+            try:
+                alive = await self._store.extend_if_equal(claim_key, token, self._claim_ttl)
+            except Exception as error:  # noqa: BLE001 - store blip: keep the turn going, try again next time
+                logger.warning("dedup: could not renew a claim (%s)", type(error).__name__)
+                continue
+            if not alive:
+                logger.warning("dedup: a claim lapsed while its turn was still running")
+                return
+
+    async def _run_here(self, key: str, produce: Callable[[], Awaitable[str]]) -> str:
+        """Run ``produce``, sharing its result with duplicates that arrive in this process meanwhile."""
+        local = self._in_flight.get(key)
+        if local is not None:
+            return await asyncio.shield(local)
         future: "asyncio.Future[str]" = asyncio.get_running_loop().create_future()
         self._in_flight[key] = future
         try:
             result = await produce()
         except BaseException as error:
-            # Let a later retry try again rather than replaying a failure.
-            await self._store.delete(claim_key)
             if not future.done():
                 if isinstance(error, asyncio.CancelledError):
                     future.cancel()
@@ -211,7 +371,6 @@ class IdempotencyStore:
                     future.exception()  # mark retrieved: there may be no waiters
             raise
         else:
-            await self._store.set(result_key, result, self._result_ttl)
             future.set_result(result)
             return result
         finally:

@@ -1,12 +1,16 @@
 """``GET /webhooks/health/``: which parts of signpost are up, for operators, load balancers and probes.
 
     {"status": "ok" | "degraded" | "starting",
-     "parts": {"rasa": "up", "actions": "up" | "down", "conversations": "up" | "down", "directory": "up" | "down"}}
+     "parts": {"rasa": "up", "actions": "up" | "down", "conversations": "up" | "down", "directory": "up" | "down",
+               "redis": "up" | "down"}}
 
 * ``rasa``: the model is loaded and the server can take a turn.
 * ``actions``: the action server answers its own ``/health`` (rasa-sdk) within a second.
 * ``conversations``: the conversation store answers a read (bot/tracker_store.py).
 * ``directory``: the service directory can be read (one row of the services table).
+* ``redis``: only when ``SIGNPOST_REDIS_URL`` is set: Redis answers a ``PING``. While it is down the channels
+  answer without their shared state (SMS retries may be answered twice, numbered choices and opt-outs are not
+  read) and the conversation lock fails, so turns get the fallback replies: degraded, never silent.
 
 The HTTP status is 200 whenever this server can answer people, even "degraded": with the action server or the
 directory down every message still gets a reply (channels/fallback.py), so a load balancer must keep sending
@@ -17,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 from typing import Any, Awaitable, Callable, Dict, Optional, Text
 
 import aiohttp
@@ -97,13 +102,36 @@ async def check_directory() -> str:
         return DOWN
 
 
+async def check_redis(url: str) -> str:
+    """``PING`` on a client of its own, closed after: a health probe must not share a pool a turn is using."""
+    import redis.asyncio as redis_asyncio
+
+    client = redis_asyncio.Redis.from_url(
+        url, socket_connect_timeout=CHECK_TIMEOUT_SECONDS, socket_timeout=CHECK_TIMEOUT_SECONDS
+    )
+    try:
+        await asyncio.wait_for(client.ping(), CHECK_TIMEOUT_SECONDS * 2)
+        return UP
+    except Exception as error:  # noqa: BLE001 - any failure means "down"; its type is enough to log
+        logger.warning("health: redis down (%s)", type(error).__name__)
+        return DOWN
+    finally:
+        await client.close()
+
+
+async def optional_parts() -> Dict[str, str]:
+    """Parts that exist only in some set-ups: Redis when ``SIGNPOST_REDIS_URL`` is set."""
+    url = os.environ.get("SIGNPOST_REDIS_URL", "").strip()
+    return {"redis": await check_redis(url)} if url else {}
+
+
 async def health_report(agent: Any) -> Dict[str, Any]:
     if agent is None or not getattr(agent, "is_ready", lambda: False)():
         return {"status": "starting", "parts": {"rasa": DOWN}}
-    actions, conversations, directory = await asyncio.gather(
-        check_actions(agent), check_conversations(agent), check_directory()
+    actions, conversations, directory, optional = await asyncio.gather(
+        check_actions(agent), check_conversations(agent), check_directory(), optional_parts()
     )
-    parts = {"rasa": UP, "actions": actions, "conversations": conversations, "directory": directory}
+    parts = {"rasa": UP, "actions": actions, "conversations": conversations, "directory": directory, **optional}
     return {"status": "ok" if all(v == UP for v in parts.values()) else "degraded", "parts": parts}
 
 

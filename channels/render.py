@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence
 
-from channels.dedup import KeyValueStore
+from channels.dedup import KeyValueStore, tolerant
 
 # --- GSM-7 -----------------------------------------------------------------------------------------------------
 
@@ -191,18 +191,23 @@ class ChoiceMemory:
         return f"choices:{sender_id}"
 
     async def remember(self, sender_id: str, choices: Sequence[Choice]) -> None:
+        """Keep the menu just sent; a store outage only costs the numbers their meaning (never a reply)."""
         if not choices:
             # The latest reply had no menu: an old menu's numbers would now be misleading.
-            await self._store.delete(self._key(sender_id))
+            await self.forget(sender_id)
             return
         value = json.dumps([[choice.title, choice.payload] for choice in choices])
-        await self._store.set(self._key(sender_id), value, self._ttl)
+        await tolerant(self._store.set(self._key(sender_id), value, self._ttl), None, "remembering choices")
+
+    async def forget(self, sender_id: str) -> None:
+        await tolerant(self._store.delete(self._key(sender_id)), None, "forgetting choices")
 
     async def resolve(self, sender_id: str, reply: str) -> Optional[Choice]:
+        """The choice a number picks; with the store down the number is read as the text it is."""
         number = chosen_number(reply)
         if number is None:
             return None
-        stored = await self._store.get(self._key(sender_id))
+        stored = await tolerant(self._store.get(self._key(sender_id)), None, "reading choices")
         if not stored:
             return None
         choices = [Choice(title, payload) for title, payload in json.loads(stored)]

@@ -169,3 +169,27 @@ def test_idempotency_runs_once_and_retries_after_a_failure() -> None:
         assert await first == "late"
 
     asyncio.run(scenario())
+
+
+def test_idempotency_with_the_store_unreachable_runs_the_turn_once_and_never_hides_its_own_failure() -> None:
+    from channels.dedup import IdempotencyStore, RedisStore
+
+    async def scenario() -> None:
+        once = IdempotencyStore(RedisStore("redis://127.0.0.1:1/0", "test:down:"), prefix="t:")
+        calls = []
+
+        async def produce() -> str:
+            calls.append(1)
+            return "reply"
+
+        assert await once.run_once("sid-1", produce) == "reply" and len(calls) == 1
+
+        async def failing() -> str:
+            calls.append(1)
+            raise RuntimeError("the turn failed")
+
+        with pytest.raises(RuntimeError):
+            await once.run_once("sid-2", failing)
+        assert len(calls) == 2  # run once, not again as if the store had failed
+
+    asyncio.run(scenario())

@@ -20,15 +20,11 @@ from rasa_sdk.executor import CollectingDispatcher
 from bot import settings
 from replies.callback import ALREADY_ON_ITS_WAY as CALLBACK_ON_ITS_WAY
 from replies.callback import CANCELLED as CALLBACK_CANCELLED
+from replies.privacy import FORGOTTEN
 from replies.services import OPEN_DOOR
 
 NOTICE_SLOT = "privacy_notice_shown"
 
-FORGOTTEN = (
-    "Done. I've deleted this chat, and nothing you wrote here is kept. "
-    "It may still show on your phone or screen, so you can delete it there too. "
-    "You can start again whenever you like: just send a message. " + OPEN_DOOR
-)
 
 
 def retention_phrase(hours: float) -> str:

@@ -25,6 +25,7 @@ import asyncio
 import logging
 import os
 import re
+import time
 from dataclasses import dataclass
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Sequence, Text
 from urllib.parse import parse_qsl
@@ -38,7 +39,15 @@ from twilio.request_validator import RequestValidator
 from twilio.twiml.messaging_response import MessagingResponse
 
 from channels.commands import neutralise
-from channels.dedup import DuplicateStillRunning, IdempotencyStore, KeyValueStore, store_from_env
+from channels.dedup import (
+    DEFAULT_CLAIM_TTL_SECONDS,
+    DEFAULT_RESULT_TTL_SECONDS,
+    DuplicateStillRunning,
+    IdempotencyStore,
+    KeyValueStore,
+    store_from_env,
+    tolerant,
+)
 from channels.fallback import (
     TurnOutcome,
     after_silent_turn,
@@ -52,6 +61,7 @@ from channels.identity import pseudonymise
 from channels.limits import SMS_CAP_REPLY, SmsDailyCap, sms_segments_per_day_from_env
 from channels.render import DEFAULT_SMS_MAX_SEGMENTS, ChoiceMemory, render_sms, sms_segments, to_gsm7
 from channels.sms_outbox import OutboxBackend, OutboxSettings, PermanentSendError, SmsOutbox, backend_from_env
+from replies.privacy import FORGOTTEN
 
 logger = logging.getLogger(__name__)
 
@@ -93,6 +103,7 @@ class SmsSettings:
     reply_timeout_seconds: float = 10.0
     max_segments: int = DEFAULT_SMS_MAX_SEGMENTS
     api_base_url: Optional[str] = None  # Twilio's REST API; only tests point it elsewhere (a local fake)
+    dedup_claim_seconds: float = DEFAULT_CLAIM_TTL_SECONDS  # how soon a retry takes over from a dead server
 
     @classmethod
     def from_credentials(cls, credentials: Optional[Dict[str, Any]]) -> "SmsSettings":
@@ -195,7 +206,9 @@ class SmsInput(InputChannel):
         self.settings = settings
         self._store = store if store is not None else store_from_env()
         self._choices = ChoiceMemory(self._store)
-        self._once = IdempotencyStore(self._store, prefix="sms:sid:")
+        self._once = IdempotencyStore(
+            self._store, prefix="sms:sid:", claim_ttl_seconds=settings.dedup_claim_seconds
+        )
         self._daily_cap = SmsDailyCap(self._store, sms_segments_per_day_from_env())
         self._validator = RequestValidator(settings.auth_token)
         self._http_client_factory = twilio_http_client_factory
@@ -240,19 +253,55 @@ class SmsInput(InputChannel):
     # --- the turn ----------------------------------------------------------------------------------------------
 
     async def _opted_out(self, sender_id: str) -> bool:
-        return await self._store.get(f"sms:optout:{sender_id}") is not None
+        """Whether this number sent STOP. With the store down we cannot tell, and they have just written to us:
+        answering is better than silence (Twilio itself still blocks texts to a number that opted out with it)."""
+        flag = await tolerant(self._store.get(f"sms:optout:{sender_id}"), None, "reading an opt-out")
+        return flag is not None
+
+    async def _record_opt_out(self, sender_id: str, opted_out: bool) -> None:
+        key = f"sms:optout:{sender_id}"
+        if opted_out:
+            await tolerant(self._store.set(key, "1"), None, "recording an opt-out")
+            await self._choices.forget(sender_id)
+        else:
+            await tolerant(self._store.delete(key), None, "recording an opt-in")
 
     async def _handle_keyword(self, keyword: str, sender_id: str) -> str:
         if keyword in OPT_OUT_WORDS:
-            await self._store.set(f"sms:optout:{sender_id}", "1")
-            await self._choices.remember(sender_id, [])
+            await self._record_opt_out(sender_id, True)
             logger.info("sms: sender opted out")
             return twiml([OPT_OUT_REPLY])
         if keyword in OPT_IN_WORDS:
-            await self._store.delete(f"sms:optout:{sender_id}")
+            await self._record_opt_out(sender_id, False)
             logger.info("sms: sender opted back in")
             return twiml([OPT_IN_REPLY])
         return twiml([to_gsm7(HELP_REPLY)])
+
+    # --- what is kept per sender, and forgetting it ----------------------------------------------------------------
+
+    @staticmethod
+    def _replies_key(sender_id: str) -> str:
+        return f"sms:replied:{sender_id}"
+
+    async def _note_reply(self, sender_id: str, message_sid: str, said: Sequence[str]) -> None:
+        """Index the reply kept for retries under its sender, or, when the bot has just forgotten this person
+        ("forget me"), erase what the channel keeps for them: the kept replies and the numbered choices."""
+        if FORGOTTEN in said:
+            await self._forget_sender(sender_id)
+            return
+        await tolerant(
+            self._store.add_member(self._replies_key(sender_id), message_sid, DEFAULT_RESULT_TTL_SECONDS),
+            None,
+            "indexing a kept reply",
+        )
+
+    async def _forget_sender(self, sender_id: str) -> None:
+        message_sids = await tolerant(self._store.members(self._replies_key(sender_id)), [], "finding kept replies")
+        for message_sid in message_sids:
+            await tolerant(self._once.forget(message_sid), None, "erasing a kept reply")
+        await tolerant(self._store.delete(self._replies_key(sender_id)), None, "erasing the reply index")
+        await self._choices.forget(sender_id)
+        logger.info("sms: erased the channel's state for a sender who asked to be forgotten")
 
     async def _process(
         self,
@@ -262,16 +311,14 @@ class SmsInput(InputChannel):
         text: str,
         message_sid: str,
         twilio_handled: str = "",
+        received_at: Optional[float] = None,
     ) -> str:
         sender_id = pseudonymise(CHANNEL_NAME, from_number)
         if twilio_handled in ("STOP", "START", "HELP"):
             # Advanced Opt-Out matched a keyword it still owns and has already sent the reply configured in the
             # console (docs/channels-sms-telegram.md gives our texts); record the state, send nothing twice.
-            if twilio_handled == "STOP":
-                await self._store.set(f"sms:optout:{sender_id}", "1")
-                await self._choices.remember(sender_id, [])
-            elif twilio_handled == "START":
-                await self._store.delete(f"sms:optout:{sender_id}")
+            if twilio_handled in ("STOP", "START"):
+                await self._record_opt_out(sender_id, twilio_handled == "STOP")
             logger.info("sms: keyword handled by Twilio Advanced Opt-Out (%s)", twilio_handled)
             return twiml([])
         keyword = keyword_of(text)
@@ -295,8 +342,10 @@ class SmsInput(InputChannel):
             metadata=self.get_metadata(request),
         )
         turn = asyncio.ensure_future(on_new_message(message))
-        # An emergency is answered at once (channels/fallback.py); anything else within Twilio's window.
-        deadline = turn_deadline(text, self.settings.reply_timeout_seconds)
+        # An emergency is answered at once (channels/fallback.py); anything else within Twilio's window, which
+        # began when the request arrived: a retry may have waited for a dead server's claim first.
+        waited = time.monotonic() - received_at if received_at is not None else 0.0
+        deadline = max(0.0, turn_deadline(text, self.settings.reply_timeout_seconds) - waited)
         try:
             await asyncio.wait_for(asyncio.shield(turn), deadline)
         except asyncio.TimeoutError:
@@ -318,7 +367,7 @@ class SmsInput(InputChannel):
             outcome = TurnOutcome(failed=True)
         else:
             outcome = TurnOutcome()
-        return twiml(await self._reply_for(request, sender_id, text, collector, outcome))
+        return twiml(await self._reply_for(request, sender_id, text, collector, outcome, message_sid=message_sid))
 
     async def _reply_for(
         self,
@@ -328,11 +377,13 @@ class SmsInput(InputChannel):
         collector: CollectingOutputChannel,
         outcome: TurnOutcome,
         already_sent: Sequence[str] = (),
+        message_sid: str = "",
     ) -> List[str]:
         """The texts to send for a finished turn: never none (channels/fallback.py), within the daily cap.
 
         ``already_sent``: lines the person has had this turn (emergency guidance sent before the bot finished).
         """
+        await self._note_reply(sender_id, message_sid, [m.get("text") for m in collector.messages if m.get("text")])
         bot_messages = [m for m in collector.messages if m.get("text") not in already_sent or m.get("buttons")]
         said = [*already_sent, *(m.get("text") for m in bot_messages if m.get("text"))]
         if not collector.messages:
@@ -363,7 +414,7 @@ class SmsInput(InputChannel):
         if decision == "send":
             return messages
         if decision == "cap":
-            await self._choices.remember(sender_id, [])
+            await self._choices.forget(sender_id)
             return [SMS_CAP_REPLY]
         return []
 
@@ -380,7 +431,7 @@ class SmsInput(InputChannel):
     ) -> None:
         """Wait for the slow turn, then hand its reply to the outbox (keyed by the incoming MessageSid)."""
         outcome = await run_turn(turn)
-        messages = await self._reply_for(request, sender_id, text, collector, outcome, already_sent)
+        messages = await self._reply_for(request, sender_id, text, collector, outcome, already_sent, message_sid)
         if not messages or await self._opted_out(sender_id):
             return
         try:
@@ -471,11 +522,12 @@ class SmsInput(InputChannel):
                 return response.text("message body too long", status=413)
             text = _CONTROL_CHARS.sub(" ", text).strip()
             twilio_handled = params.get("OptOutType", "").strip().upper()
+            received_at = time.monotonic()
 
             try:
                 reply = await self._once.run_once(
                     message_sid, lambda: self._process(
-                        on_new_message, request, from_number, text, message_sid, twilio_handled
+                        on_new_message, request, from_number, text, message_sid, twilio_handled, received_at
                     )
                 )
             except DuplicateStillRunning:

@@ -26,6 +26,7 @@ from twilio.request_validator import RequestValidator
 from channels.dedup import InMemoryStore, RedisStore, store_from_env
 from channels.identity import pseudonymise
 from channels.sms import SmsInput, SmsSettings
+from replies.privacy import FORGOTTEN
 from tests.support.services import unavailable
 
 AUTH_TOKEN = "test-twilio-auth-token-000000000000"
@@ -35,6 +36,7 @@ PHONE = "+447700900123"  # Ofcom's drama range: never a real person
 PUBLIC_URL = "https://signpost.example.org"
 WEBHOOK_PATH = "/webhooks/sms/webhook"
 REDIS_URL = "redis://127.0.0.1:6379/0"
+UNREACHABLE_REDIS_URL = "redis://127.0.0.1:1/0"  # nothing listens there: every store call fails at once
 
 
 class ScriptedBot:
@@ -58,6 +60,8 @@ class ScriptedBot:
             )
         elif message.text == "crash":
             raise RuntimeError("the bot fell over")
+        elif message.text == "forget me":
+            await out.send_text_message(message.sender_id, FORGOTTEN)  # what action_forget_me says
         else:
             await out.send_text_message(message.sender_id, f"Bot heard: {message.text}")
 
@@ -122,9 +126,10 @@ def replies(response: httpx.Response) -> List[str]:
     return [element.text or "" for element in root.findall("Message")]
 
 
-def make_channel(store=None, reply_timeout_seconds: float = 10.0) -> SmsInput:
+def make_channel(store=None, reply_timeout_seconds: float = 10.0, claim_seconds: float = 5.0) -> SmsInput:
     settings = SmsSettings(auth_token=AUTH_TOKEN, account_sid=ACCOUNT_SID, twilio_number=OUR_NUMBER,
-                           public_url=PUBLIC_URL, reply_timeout_seconds=reply_timeout_seconds)
+                           public_url=PUBLIC_URL, reply_timeout_seconds=reply_timeout_seconds,
+                           dedup_claim_seconds=claim_seconds)
     return SmsInput(settings, store=store or InMemoryStore(), twilio_http_client_factory=RecordingTwilioHttp)
 
 
@@ -580,3 +585,113 @@ def test_an_emergency_is_answered_at_once_when_the_bot_is_slow_and_the_rest_foll
         assert later == ["Is there anything else?"]  # the guidance is not sent twice
     finally:
         harness.close()
+
+
+# --- Redis down, a server dead mid-turn, forget me ------------------------------------------------------------------
+
+
+def _clear(namespace: str) -> None:
+    import redis
+
+    client = redis.Redis.from_url(REDIS_URL)
+    for key in client.scan_iter(match=f"{namespace}*"):
+        client.delete(key)
+
+
+def test_with_redis_unreachable_every_text_still_gets_its_reply() -> None:
+    harness = SmsHarness(make_channel(RedisStore(UNREACHABLE_REDIS_URL, "test:down:")), ScriptedBot())
+    try:
+        emergency = replies(harness.text("my son isnt breathing"))
+        assert emergency[0] == "Call 999 now."
+        assert replies(harness.text("need help with my drinking")) == ["Bot heard: need help with my drinking"]
+        [menu] = replies(harness.text("menu"))
+        assert "Reply 1 for Drugs" in menu
+        assert replies(harness.text("1")) == ["Bot heard: 1"]  # the menu could not be kept: read as words
+        [confirmation] = replies(harness.text("STOP"))
+        assert "999" in confirmation  # the opt-out cannot be recorded, but it is confirmed with 999
+    finally:
+        harness.close()
+
+
+def test_a_retry_takes_over_from_a_server_that_died_holding_the_message_and_gets_a_real_reply() -> None:
+    import threading
+
+    redis_or_skip()
+    namespace = f"test:{uuid.uuid4().hex}:"
+    hanging = ScriptedBot(delay_seconds=60)  # the first server's turn never finishes
+    dead = SmsHarness(make_channel(RedisStore(REDIS_URL, namespace), claim_seconds=1.0), hanging)
+    live = SmsHarness(make_channel(RedisStore(REDIS_URL, namespace), claim_seconds=1.0), ScriptedBot())
+    frozen = threading.Event()
+    params = sms("is anyone there", sid="SMdeadholder")
+    first = ThreadPoolExecutor(max_workers=1)
+    try:
+        first.submit(lambda: httpx.post(dead.server.url + WEBHOOK_PATH, data=params, timeout=3, headers={
+            "X-Twilio-Signature": RequestValidator(AUTH_TOKEN).compute_signature(PUBLIC_URL + WEBHOOK_PATH, params)}))
+        deadline = time.monotonic() + 10
+        while not hanging.received and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert hanging.received, "the first server never started the turn"
+        # The first server dies: its event loop stops for good, so it never renews its claim again.
+        dead.server.loop.call_soon_threadsafe(frozen.wait)
+        started = time.monotonic()
+        assert replies(live.post(params)) == ["Bot heard: is anyone there"]
+        assert time.monotonic() - started < 8  # within Twilio's window
+        assert [m.text for m in live.bot.received] == ["is anyone there"]
+    finally:
+        frozen.set()
+        first.shutdown(wait=False)
+        live.close()
+        dead.close()
+        _clear(namespace)
+
+
+def test_a_live_server_keeps_its_claim_while_a_slow_turn_runs_and_the_retry_gets_its_reply() -> None:
+    redis_or_skip()
+    namespace = f"test:{uuid.uuid4().hex}:"
+    bot = ScriptedBot(delay_seconds=3)  # three times the claim's lifetime: only renewing keeps it
+    replica_a = SmsHarness(make_channel(RedisStore(REDIS_URL, namespace), claim_seconds=1.0), bot)
+    replica_b = SmsHarness(make_channel(RedisStore(REDIS_URL, namespace), claim_seconds=1.0), bot)
+    params = sms("a slow question", sid="SMliveholder")
+    try:
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            first = pool.submit(replica_a.post, params)
+            deadline = time.monotonic() + 10
+            while not bot.received and time.monotonic() < deadline:
+                time.sleep(0.02)
+            retry = replica_b.post(params)
+            assert replies(first.result()) == replies(retry) == ["Bot heard: a slow question"]
+        assert len(bot.received) == 1  # the retry waited for the live holder instead of running the turn again
+    finally:
+        replica_a.close()
+        replica_b.close()
+        _clear(namespace)
+
+
+def test_forget_me_erases_the_kept_replies_and_numbered_choices_of_that_sender_only() -> None:
+    import redis
+
+    redis_or_skip()
+    namespace = f"test:{uuid.uuid4().hex}:"
+    client = redis.Redis.from_url(REDIS_URL, decode_responses=True)
+    harness = SmsHarness(make_channel(RedisStore(REDIS_URL, namespace)), ScriptedBot())
+    someone_else = "+447700900456"
+    try:
+        harness.text("worried about my sons drinking", sid="SMkept1")
+        harness.text("menu", sid="SMkept2")
+        harness.text("menu", sid="SMother", sender=someone_else)
+        me, other = pseudonymise("sms", PHONE), pseudonymise("sms", someone_else)
+        assert client.get(f"{namespace}sms:sid:result:SMkept1") and client.get(f"{namespace}choices:{me}")
+
+        assert replies(harness.text("forget me", sid="SMforget")) == [FORGOTTEN]
+
+        kept = sorted(client.scan_iter(match=f"{namespace}*"))
+        # Only the day's segment count is kept (a number, no words): forgetting must not reset the bill's cap.
+        assert [key for key in kept if me in key or "SMkept" in key] == [key for key in kept if ":segments:" in key
+                                                                          and me in key]
+        assert f"{namespace}choices:{other}" in kept and f"{namespace}sms:sid:result:SMother" in kept
+        # The menu is gone: "1" is read as words now.
+        harness.text("1")
+        assert harness.bot.received[-1].text == "1"
+    finally:
+        harness.close()
+        _clear(namespace)

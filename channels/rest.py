@@ -196,13 +196,16 @@ class MetadataRestInput(RestInput):
         return metadata_from_payload(payload) if isinstance(payload, dict) else None
 
     async def _limited(self, request: Request, sender_id: str, text: str) -> Optional[HTTPResponse]:
-        """A 429 when this client or sender is over its limit; None to go ahead. Emergencies are never limited."""
-        if emergency_messages(text):
-            return None
+        """None to go ahead; when this client or sender is over its limit, a 429, or for a message about danger
+        the emergency guidance at once, without a turn: emergency words must not buy a flooder full turns, and
+        someone in danger must not be refused."""
         address = request_address(request, self._trusted_proxies)
         wait = await self._limiter.check_request(self.name(), address, sender_id)
         if wait is None:
             return None
+        guidance = emergency_messages(text)
+        if guidance:
+            return response.json([{"recipient_id": sender_id, "text": line} for line in guidance])
         return response.json(
             {"error": TOO_MANY_REQUESTS, "retry_after": wait}, status=429, headers={"Retry-After": str(wait)}
         )

@@ -32,7 +32,7 @@ from telegram.error import TelegramError
 from telegram.request import HTTPXRequest
 
 from channels.commands import neutralise
-from channels.dedup import DuplicateStillRunning, IdempotencyStore, KeyValueStore, store_from_env
+from channels.dedup import DuplicateStillRunning, IdempotencyStore, KeyValueStore, store_from_env, tolerant
 from channels.fallback import (
     after_silent_turn,
     emergency_messages,
@@ -221,7 +221,17 @@ class TelegramInput(InputChannel):
     # --- state -----------------------------------------------------------------------------------------------------
 
     async def is_stopped(self, sender_id: str) -> bool:
-        return await self._store.get(f"telegram:stopped:{sender_id}") is not None
+        """Whether this chat sent /stop. With the store down we cannot tell: a reply to what they just wrote is
+        better than silence."""
+        flag = await tolerant(self._store.get(f"telegram:stopped:{sender_id}"), None, "reading /stop")
+        return flag is not None
+
+    async def _set_stopped(self, sender_id: str, stopped: bool) -> None:
+        key = f"telegram:stopped:{sender_id}"
+        if stopped:
+            await tolerant(self._store.set(key, "1", CALLBACK_TTL_SECONDS), None, "recording /stop")
+        else:
+            await tolerant(self._store.delete(key), None, "clearing /stop")
 
     async def callback_data_for(self, payload: str) -> str:
         """Button data for a payload: the payload itself when it fits Telegram's 64 bytes, else a short id."""
@@ -229,7 +239,10 @@ class TelegramInput(InputChannel):
         if len(direct.encode("utf-8")) <= CALLBACK_DATA_MAX_BYTES:
             return direct
         short_id = hashlib.sha256(payload.encode("utf-8")).hexdigest()[:32]
-        await self._store.set(f"telegram:callback:{short_id}", payload, CALLBACK_TTL_SECONDS)
+        # With the store down the button still shows; pressing it asks the person to type instead.
+        await tolerant(
+            self._store.set(f"telegram:callback:{short_id}", payload, CALLBACK_TTL_SECONDS), None, "keeping a button"
+        )
         return "h:" + short_id
 
     async def payload_for(self, callback_data: Optional[str]) -> Optional[str]:
@@ -239,7 +252,7 @@ class TelegramInput(InputChannel):
         if kind == "p":
             return value
         if kind == "h":
-            return await self._store.get(f"telegram:callback:{value}")
+            return await tolerant(self._store.get(f"telegram:callback:{value}"), None, "reading a button")
         return None
 
     # --- bot -------------------------------------------------------------------------------------------------------
@@ -267,12 +280,10 @@ class TelegramInput(InputChannel):
         except TelegramError as error:
             logger.error("telegram: sendMessage failed (%s)", type(error).__name__)
 
-    async def _over_limit(self, sender_id: str, text: str) -> bool:
+    async def _over_limit(self, sender_id: str) -> bool:
         """A chat sending faster than SIGNPOST_LIMIT_PER_SENDER allows gets a short answer instead of a turn, so one
-        flood cannot slow everyone else's replies; it still gets an answer (never silent). Emergencies are never
-        limited. (A 429 would make Telegram redeliver the update for hours.)"""
-        if emergency_messages(text):
-            return False
+        flood cannot slow everyone else's replies; it still gets an answer (never silent): the emergency guidance
+        when the text is about danger. (A 429 would make Telegram redeliver the update for hours.)"""
         return await self._limiter.check_request(CHANNEL_NAME, None, sender_id) is not None
 
     async def _process(
@@ -291,7 +302,6 @@ class TelegramInput(InputChannel):
         if update.effective_message is None and update.callback_query is None:
             return "ignored"  # membership changes and the like: nothing to answer
         sender_id = pseudonymise(CHANNEL_NAME, str(chat_id))
-        stopped_key = f"telegram:stopped:{sender_id}"
         text: Optional[str] = None
 
         if update.callback_query is not None:
@@ -316,7 +326,7 @@ class TelegramInput(InputChannel):
             command = words[0].split("@")[0].lower() if words else ""
             if command == "/stop":
                 await self._say(bot, chat_id, STOP_REPLY)
-                await self._store.set(stopped_key, "1", CALLBACK_TTL_SECONDS)
+                await self._set_stopped(sender_id, True)
                 logger.info("telegram: sender stopped the conversation")
                 return "stopped"
             if command == "/help":
@@ -325,14 +335,16 @@ class TelegramInput(InputChannel):
             text = self._start_payload if command == "/start" else update.message.text
         else:
             # Edited messages, stickers, photos, voice notes…: answer kindly instead of failing.
-            await self._store.delete(stopped_key)
+            await self._set_stopped(sender_id, False)
             logger.info("telegram: answered a non-text update")
             await self._say(bot, chat_id, EDITED_REPLY if update.edited_message else ONLY_TEXT_REPLY)
             return "not text"
 
-        await self._store.delete(stopped_key)  # they wrote again
-        if await self._over_limit(sender_id, text):
-            await self._say(bot, chat_id, TOO_MANY_REQUESTS)
+        await self._set_stopped(sender_id, False)  # they wrote again
+        if await self._over_limit(sender_id):
+            # Emergency words do not buy a flooder full turns, but danger still gets its guidance at once.
+            for line in emergency_messages(text) or [TOO_MANY_REQUESTS]:
+                await self._say(bot, chat_id, line)
             return "limited"
         output = TelegramOutput(self, bot, chat_id, sender_id)
         outcome = await run_turn(

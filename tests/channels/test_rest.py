@@ -185,9 +185,12 @@ def test_one_address_sending_many_senders_gets_429_with_retry_after(monkeypatch:
         limited = rest.say("hello", sender="script-x", **SCRIPT)
         assert 1 <= int(limited.headers["Retry-After"]) <= 60
         assert "999" in limited.json()["error"]
-        # An emergency is recognised before any limit and answered at once.
+        # Over the limit, an emergency gets the guidance at once from safety/, without a turn: emergency words
+        # must not buy a flooder full turns, and someone in danger is never refused.
         emergency = rest.say(EMERGENCY, sender="script-y", **SCRIPT)
-        assert emergency.status_code == 200 and emergency.json()[0]["text"] == "Call 999 now."
+        assert emergency.status_code == 200
+        assert [m["text"] for m in emergency.json()] == emergency_guidance("not_breathing")
+        assert EMERGENCY not in [m.text for m in rest.bot.received]
         # Someone else is not slowed or refused.
         assert rest.say("hello", sender="someone", **{"X-Forwarded-For": "203.0.113.9"}).status_code == 200
     finally:
@@ -275,3 +278,27 @@ def test_an_emergency_is_answered_at_once_when_the_bot_is_slow(rest: RestHarness
     texts = rest.texts(EMERGENCY)
     assert clock.monotonic() - started < 4
     assert texts == emergency_guidance("not_breathing")
+
+
+def test_under_the_limit_an_emergency_still_runs_a_full_turn(monkeypatch: pytest.MonkeyPatch) -> None:
+    rest = _limited_harness(monkeypatch, SIGNPOST_LIMIT_PER_ADDRESS="off", SIGNPOST_LIMIT_PER_SENDER="3/60")
+    try:
+        texts = rest.texts(EMERGENCY, sender="someone")
+        assert texts[0] == "Call 999 now." and texts[-1] == f"Bot heard: {EMERGENCY}"
+        assert [m.text for m in rest.bot.received] == [EMERGENCY]
+    finally:
+        rest.close()
+
+
+def test_with_redis_unreachable_an_emergency_gets_the_guidance_and_a_message_its_reply(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from channels.dedup import RedisStore
+
+    monkeypatch.setenv("SIGNPOST_LIMIT_PER_SENDER", "1/60")  # the counters cannot be reached: nobody is refused
+    rest = RestHarness(MetadataRestInput(store=RedisStore("redis://127.0.0.1:1/0", "test:down:")))
+    try:
+        assert rest.texts(EMERGENCY)[0] == "Call 999 now."
+        assert rest.texts("need help with my drinking") == ["Bot heard: need help with my drinking"]
+    finally:
+        rest.close()

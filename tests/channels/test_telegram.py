@@ -26,6 +26,7 @@ from channels.telegram import (
     TelegramInput,
     set_webhook,
 )
+from safety.guidance import emergency_guidance
 
 TOKEN = "123456:TEST-token_abcdefghijklmnopqrstuvwxyz"
 SECRET = "webhook-secret_0123456789abcdefABCDEF"
@@ -57,10 +58,10 @@ class ScriptedBot:
 
 
 class TelegramHarness:
-    def __init__(self) -> None:
+    def __init__(self, store: Any = None) -> None:
         self.api = FakeTelegramApi(TOKEN).start()
         self.bot = ScriptedBot()
-        self.channel = TelegramInput(TOKEN, SECRET, base_url=self.api.base_url, store=InMemoryStore())
+        self.channel = TelegramInput(TOKEN, SECRET, base_url=self.api.base_url, store=store or InMemoryStore())
         app = Sanic(f"telegram_test_{uuid.uuid4().hex}")
         app.ctx.agent = self.bot
         register([self.channel], app, route="/webhooks/")
@@ -430,7 +431,43 @@ def test_a_chat_sending_too_fast_is_answered_briefly_and_others_and_emergencies_
         texts = [call.params["text"] for call in harness.api.calls_to("sendMessage")]
         assert texts[3:] == [TOO_MANY_REQUESTS, TOO_MANY_REQUESTS]  # never silent, but no turn
         assert harness.say("hello from someone else", chat_id=CHAT_ID + 1).status_code == 200
+        assert [m.text for m in harness.bot.received][-1] == "hello from someone else"
+        # Over its limit, a chat writing about danger gets the guidance at once, from safety/, without a turn:
+        # emergency words must not buy a flooder full turns.
+        sent_before = len(harness.api.calls_to("sendMessage"))
         assert harness.say("my son isnt breathing").status_code == 200
-        assert [m.text for m in harness.bot.received][-2:] == ["hello from someone else", "my son isnt breathing"]
+        texts = [call.params["text"] for call in harness.api.calls_to("sendMessage")][sent_before:]
+        assert texts == emergency_guidance("not_breathing")
+        assert "my son isnt breathing" not in [m.text for m in harness.bot.received]
+    finally:
+        harness.close()
+
+
+def test_under_its_limit_an_emergency_still_runs_a_full_turn(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SIGNPOST_LIMIT_PER_SENDER", "3/60")
+    harness = TelegramHarness()
+    try:
+        assert harness.say("my son isnt breathing").status_code == 200
+        assert [m.text for m in harness.bot.received] == ["my son isnt breathing"]
+        texts = [call.params["text"] for call in harness.api.calls_to("sendMessage")]
+        assert "Bot heard: my son isnt breathing" in texts and "Call 999 now." in texts
+    finally:
+        harness.close()
+
+
+def test_with_redis_unreachable_an_emergency_gets_the_guidance_and_a_message_its_reply() -> None:
+    from channels.dedup import RedisStore
+
+    harness = TelegramHarness(store=RedisStore("redis://127.0.0.1:1/0", "test:down:"))
+    try:
+        assert harness.say("my son isnt breathing").status_code == 200
+        texts = [call.params["text"] for call in harness.api.calls_to("sendMessage")]
+        assert texts[-len(emergency_guidance("not_breathing")):] == emergency_guidance("not_breathing")
+        assert harness.say("worried about my sons drinking").status_code == 200
+        texts = [call.params["text"] for call in harness.api.calls_to("sendMessage")]
+        assert texts[-1] == "Bot heard: worried about my sons drinking"
+        harness.say("menu")
+        [keyboard] = [c for c in harness.api.calls_to("sendMessage") if c.params.get("reply_markup")]
+        assert "Alcohol" in str(keyboard.params["reply_markup"])  # the buttons still show
     finally:
         harness.close()

@@ -105,7 +105,8 @@ def ask_event(
 
 
 def event_from_search(result, input_channel: str | None) -> SignpostEvent:
-    """The event for a :class:`knowledge.search.finder.SearchResult` (the local services it found and shows)."""
+    """The event for a :class:`knowledge.search.finder.SearchResult`: every local service that could be offered and
+    how many were open, not only the few shown (a fifth option open at 2am is still something open)."""
     return ask_event(
         need=result.need.code,
         area=result.area,
@@ -113,8 +114,8 @@ def event_from_search(result, input_channel: str | None) -> SignpostEvent:
         input_channel=input_channel,
         for_whom=result.person.for_whom,
         age=result.person.age,
-        local_fitted=len(result.local),
-        local_open=sum(1 for match in result.local if match.status.open_now),
+        local_fitted=result.local_count,
+        local_open=result.local_open_count,
         any_local_open=result.any_local_open,
     )
 

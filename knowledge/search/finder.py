@@ -375,6 +375,8 @@ def find_services(
         first=first,
         more=more,
         uncontactable_local=uncontactable,
+        local_count=ranking.count,
+        local_open_count=ranking.open_count,
     )
 
 

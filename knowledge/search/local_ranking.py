@@ -232,7 +232,9 @@ class LocalRanking:
             elif verdict.excluded == NO_CONTACT:
                 self.uncontactable += len(members)
         self.count = sum(len(members) for members in self._offered)
-        self.any_open = any(make(members[0]).status.open_now for members in self._offered)
+        #: How many offered candidates are open now (a kind's members share one opening status).
+        self.open_count = sum(len(members) for members in self._offered if make(members[0]).status.open_now)
+        self.any_open = self.open_count > 0
 
     def _first_verdict(self, plan: LocalPlan, kind: int, first: Candidate, now: datetime) -> Scored:
         """The kind's verdict: its Facts change with the time only through the availability band."""

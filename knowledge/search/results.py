@@ -87,6 +87,10 @@ class SearchResult:
     more: Sequence[Match] = ()
     #: Local services that fit but have no way to contact them (not offered; the reply says so plainly).
     uncontactable_local: int = 0
+    #: Every local service that could be offered (``local`` holds the best ``limit`` of them), and how many of
+    #: those are open now: what commissioners' figures count (insight/event.py).
+    local_count: int = 0
+    local_open_count: int = 0
 
 
 

@@ -7,7 +7,7 @@ from datetime import date, datetime
 import pytest
 
 from insight.areas import NOT_GIVEN, UNKNOWN, area_code, area_label
-from insight.event import CRISIS, age_band, channel_name, crisis_event, event_from_search
+from insight.event import CRISIS, MAX_COUNTED, age_band, channel_name, crisis_event, event_from_search
 from knowledge.bundled.loader import load_bundled
 from knowledge.hours.engine import LONDON
 from knowledge.needs.catalogue import need_by_code
@@ -72,8 +72,12 @@ def test_an_event_from_a_real_search_at_2am_on_sunday(directory):
     assert set(dataclasses.asdict(event)) == EVENT_FIELDS
     assert (event.kind, event.day, event.hour, event.channel) == ("ask", date(2026, 12, 6), 2, "sms")
     assert (event.need, event.area_code, event.for_whom, event.age_band) == ("alcohol", "E07000078", "self", "25 to 49")
-    assert event.local_fitted == len(result.local)
-    assert event.local_open == sum(1 for m in result.local if m.status.open_now)
+    with session_scope(directory) as session:  # every local option, not only the best four
+        every = find_services(session, need=need_by_code("alcohol"), area=area, now=now,
+                              person=Person(age=34, for_whom="self"), limit=1000).local
+    assert (result.local_count, result.local_open_count) == (len(every), sum(1 for m in every if m.status.open_now))
+    assert event.local_fitted == min(len(every), MAX_COUNTED)
+    assert event.local_open == min(sum(1 for m in every if m.status.open_now), event.local_fitted)
     assert event.out_of_hours_only is (not result.any_local_open)
     assert event.hour_of_week == 6 * 24 + 2
     # Nothing but short codes and small numbers: no text a person typed, no id, no minute.

@@ -14,6 +14,10 @@ needs neither the action server nor the directory:
 Emergency guidance also comes first when the bot said *something* but not the guidance (e.g. only the privacy
 notice survived a failed action): ``missing_emergency`` gives it to put in front.
 
+Guidance the channel gives this way is counted like the guidance ``action_emergency`` gives (``insight``, the
+crisis type and hour only): ``count_crisis_when_done`` counts it once the turn has ended, unless the bot said
+guidance itself, since the action then counted it.
+
 A turn that failed can leave a question half-asked (the area form still active), so the person's next, unrelated
 message would be taken as the answer. ``close_open_form`` ends such a form after a failed turn.
 """
@@ -24,10 +28,10 @@ import asyncio
 import logging
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Awaitable, List, Optional
+from typing import Any, Awaitable, Callable, List, Optional, Sequence
 
 from replies.services import describe_unavailable
-from safety.crisis import detect
+from safety.crisis import CrisisType, detect
 from safety.guidance import emergency_guidance
 
 logger = logging.getLogger(__name__)
@@ -58,6 +62,37 @@ def safety_net_messages(now: Optional[datetime] = None) -> List[str]:
 def fallback_messages(text: str, now: Optional[datetime] = None) -> List[str]:
     """What to say when the bot said nothing: emergency guidance if the message is about danger, else the safety net."""
     return emergency_messages(text) or safety_net_messages(now)
+
+
+#: The first line of every kind of emergency guidance: a bot that said one ran action_emergency.
+_GUIDANCE_OPENINGS = frozenset(emergency_guidance(kind)[0] for kind in [*CrisisType, None])
+
+
+def bot_gave_guidance(said: Sequence[Optional[str]]) -> bool:
+    return any(line in _GUIDANCE_OPENINGS for line in said)
+
+
+def count_channel_crisis(text: str, bot_said: Sequence[Optional[str]], input_channel: str) -> None:
+    """Count a crisis the channel answered from safety/ (anonymous: its type and hour, ``insight``), unless the bot
+    said guidance itself: action_emergency has counted that one. Never raises."""
+    if bot_gave_guidance(bot_said):
+        return
+    try:
+        signal = detect(text or "")
+        if signal:
+            from insight.recorder import record_crisis  # here, so a broken insight import never costs a reply
+
+            record_crisis(signal.crisis_type, datetime.now(_LONDON), input_channel)
+    except Exception as error:  # noqa: BLE001 - a lost count is better than a lost reply
+        logger.error("fallback: could not count a crisis (%s)", type(error).__name__)
+
+
+def count_crisis_when_done(
+    turn: "asyncio.Future[Any]", bot_said: Callable[[], Sequence[Optional[str]]], text: str, input_channel: str
+) -> None:
+    """``count_channel_crisis`` once ``turn`` has ended: a turn that timed out may still run action_emergency."""
+    if emergency_messages(text):
+        turn.add_done_callback(lambda _: count_channel_crisis(text, bot_said(), input_channel))
 
 
 def missing_emergency(text: str, said: List[str]) -> List[str]:

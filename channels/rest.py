@@ -26,6 +26,7 @@ Metadata keys the bot uses: ``area`` (the council page's area), ``channel`` ("we
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import math
@@ -42,6 +43,8 @@ from channels.commands import neutralise
 from channels.dedup import KeyValueStore, store_from_env
 from channels.fallback import (
     after_silent_turn,
+    count_channel_crisis,
+    count_crisis_when_done,
     emergency_messages,
     fallback_messages,
     missing_emergency,
@@ -205,6 +208,7 @@ class MetadataRestInput(RestInput):
             return None
         guidance = emergency_messages(text)
         if guidance:
+            count_channel_crisis(text, [], self.name())
             return response.json([{"recipient_id": sender_id, "text": line} for line in guidance])
         return response.json(
             {"error": TOO_MANY_REQUESTS, "retry_after": wait}, status=429, headers={"Retry-After": str(wait)}
@@ -221,7 +225,7 @@ class MetadataRestInput(RestInput):
     ) -> List[Dict[str, Any]]:
         """One turn; whatever fails, the reply holds at least one message (channels/fallback.py)."""
         collector = CollectingOutputChannel()
-        outcome = await run_turn(
+        turn = asyncio.ensure_future(
             on_new_message(
                 UserMessage(
                     neutralise(text),
@@ -232,9 +236,10 @@ class MetadataRestInput(RestInput):
                     metadata=metadata,
                     message_id=message_id,
                 )
-            ),
-            timeout=turn_deadline(text),
+            )
         )
+        outcome = await run_turn(turn, timeout=turn_deadline(text))
+        count_crisis_when_done(turn, lambda: [m.get("text") for m in collector.messages], text, self.name())
         messages = list(collector.messages)  # a snapshot: after a timeout the turn goes on in the background
         said = [m.get("text") for m in messages if m.get("text")]
         if not messages or outcome.timed_out:

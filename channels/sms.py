@@ -51,6 +51,7 @@ from channels.dedup import (
 from channels.fallback import (
     TurnOutcome,
     after_silent_turn,
+    count_channel_crisis,
     emergency_messages,
     fallback_messages,
     missing_emergency,
@@ -383,7 +384,10 @@ class SmsInput(InputChannel):
 
         ``already_sent``: lines the person has had this turn (emergency guidance sent before the bot finished).
         """
-        await self._note_reply(sender_id, message_sid, [m.get("text") for m in collector.messages if m.get("text")])
+        bot_said = [m.get("text") for m in collector.messages if m.get("text")]
+        await self._note_reply(sender_id, message_sid, bot_said)
+        if emergency_messages(text):
+            count_channel_crisis(text, bot_said, CHANNEL_NAME)  # the turn has ended: counted unless the bot did
         bot_messages = [m for m in collector.messages if m.get("text") not in already_sent or m.get("buttons")]
         said = [*already_sent, *(m.get("text") for m in bot_messages if m.get("text"))]
         if not collector.messages:

@@ -35,6 +35,8 @@ from channels.commands import neutralise
 from channels.dedup import DuplicateStillRunning, IdempotencyStore, KeyValueStore, store_from_env, tolerant
 from channels.fallback import (
     after_silent_turn,
+    count_channel_crisis,
+    count_crisis_when_done,
     emergency_messages,
     fallback_messages,
     missing_emergency,
@@ -126,6 +128,8 @@ class TelegramOutput(OutputChannel):
         self._sender_id = sender_id
         #: The texts sent this turn, so the channel can tell a silent turn (channels/fallback.py).
         self.said: List[str] = []
+        #: The texts the bot itself gave, whether or not sent again: did action_emergency run?
+        self.bot_said: List[str] = []
 
     @classmethod
     def name(cls) -> Text:
@@ -151,11 +155,17 @@ class TelegramOutput(OutputChannel):
                 return
 
     async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
+        self.bot_said.append(text)
+        await self._send(text)
+
+    async def send_own(self, text: str) -> None:
+        """A line from the channel itself (channels/fallback.py), not from the bot."""
         await self._send(text)
 
     async def send_text_with_buttons(
         self, recipient_id: Text, text: Text, buttons: List[Dict[Text, Any]], **kwargs: Any
     ) -> None:
+        self.bot_said.append(text)
         rows = []
         for choice in choices_from_buttons(buttons):
             data = await self._channel.callback_data_for(choice.payload)
@@ -345,9 +355,10 @@ class TelegramInput(InputChannel):
             # Emergency words do not buy a flooder full turns, but danger still gets its guidance at once.
             for line in emergency_messages(text) or [TOO_MANY_REQUESTS]:
                 await self._say(bot, chat_id, line)
+            count_channel_crisis(text, [], CHANNEL_NAME)
             return "limited"
         output = TelegramOutput(self, bot, chat_id, sender_id)
-        outcome = await run_turn(
+        turn = asyncio.ensure_future(
             on_new_message(
                 UserMessage(
                     text=neutralise(text, extra_allowed=(self._start_payload,)),
@@ -357,9 +368,10 @@ class TelegramInput(InputChannel):
                     message_id=str(update.update_id),
                     metadata=self.get_metadata(request),
                 )
-            ),
-            timeout=turn_deadline(text),
+            )
         )
+        outcome = await run_turn(turn, timeout=turn_deadline(text))
+        count_crisis_when_done(turn, lambda: output.bot_said, text, CHANNEL_NAME)
         # Never silent (channels/fallback.py): answer from safety/ when the bot said nothing, and make sure
         # emergency guidance went out when the message was about danger.
         said_anything = bool(output.said)
@@ -369,7 +381,7 @@ class TelegramInput(InputChannel):
         else:
             extra = missing_emergency(text, output.said)
         for reply in extra:
-            await output.send_text_message(sender_id, reply)
+            await output.send_own(reply)
         await after_silent_turn(request, sender_id, outcome, said_anything)
         return "handled"
 

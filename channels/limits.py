@@ -2,7 +2,9 @@
 
 Why: one script sending 30 requests at a time, a new sender id on each, slowed everyone else's emergency replies
 from 71 ms to 2.1 s; and every SMS we send costs the council money, so nobody may run up the bill by texting all
-night. Emergencies are never limited: the channels run the crisis rules first and skip these checks when they fire.
+night. Someone in danger is never refused, but emergency words buy nothing more than the guidance: over a limit, a
+message the crisis rules see as an emergency gets the emergency guidance from safety/ at once, without a Rasa turn
+(REST, Telegram); under it, it runs as usual. The SMS daily cap never holds back emergency guidance.
 
 * **Requests** (REST channel and the widget's files): fixed windows counted in the channels' key-value store
   (``channels.dedup``: Redis when ``SIGNPOST_REDIS_URL`` is set, so every replica counts together; else memory).

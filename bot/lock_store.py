@@ -18,7 +18,11 @@ person are handled one after the other: the second turn sees the first turn's ev
 * the holder **renews** its ticket every ``lifetime / 4`` seconds while the turn runs, so the expiry is always
   longer than the slowest turn, and waiters renew theirs as they poll;
 * when the last ticket of a conversation is released its keys are deleted; nothing of a conversation stays in
-  Redis once it is idle (the ids are keyed pseudonyms anyway: channels/identity.py).
+  Redis once it is idle (the ids are keyed pseudonyms anyway: channels/identity.py);
+* while Redis cannot be reached (a restart, a fail-over) a turn waits for it, trying again, for up to
+  ``OUTAGE_WAIT_SECONDS``: the turn is late, not lost. A Redis restarted without its data has lost every ticket: a
+  waiting turn whose ticket is gone queues again. After that wait the turn fails with ``LockError`` and the channel
+  answers with its fallback (channels/fallback.py); that turn is not run, so nothing of it is stored.
 
 Redis is ``SIGNPOST_REDIS_URL`` (bot/settings.py). Without it the store keeps locks in this process, as Rasa's
 default does: right for one server, and `signpost run` then runs a single Sanic worker.
@@ -30,6 +34,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import time
 from contextlib import asynccontextmanager
 from typing import Any, AsyncIterator, Dict, Optional, Text
 
@@ -50,6 +55,12 @@ DEFAULT_LIFETIME_SECONDS = 20.0
 #: First and longest pause between two tries while another turn of the same conversation runs.
 FIRST_POLL_SECONDS = 0.01
 LONGEST_POLL_SECONDS = 0.2
+#: How long a turn waits for an unreachable Redis to come back before it fails (seconds): long enough for a
+#: restart, short enough that an SMS reply still fits Twilio's window (channels/sms.py).
+OUTAGE_WAIT_SECONDS = 6.0
+LONGEST_OUTAGE_PAUSE_SECONDS = 1.0
+#: A waiting turn queues again at most this often when its ticket vanishes (Redis lost its data).
+REQUEUES = 3
 
 # KEYS[1] = last issued number, KEYS[2] = queue; ARGV[1] = ticket key stem, ARGV[2] = lifetime in ms.
 # If `last` vanished while tickets still wait (it expires with the queue, but be safe), continue above them.
@@ -180,6 +191,21 @@ class AtomicRedisLockStore(LockStore):
         ttl_ms = int(self.lifetime * 1000)
         return int(await self._script(name)(keys=keys, args=[stem, ttl_ms, ticket]))
 
+    async def _patiently(self, name: str, conversation_id: Text, ticket: int = 0) -> int:
+        """``_call``, tried again while Redis cannot be reached, for up to ``OUTAGE_WAIT_SECONDS``; then LockError."""
+        deadline = time.monotonic() + OUTAGE_WAIT_SECONDS
+        pause = FIRST_POLL_SECONDS * 10
+        while True:
+            try:
+                return await self._call(name, conversation_id, ticket)
+            except Exception as error:  # noqa: BLE001 - refused, reset, timed out: all mean "Redis not there"
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise LockError(f"Redis unreachable for the conversation lock: {type(error).__name__}") from None
+                logger.warning("Redis unreachable for a conversation lock (%s); trying again.", type(error).__name__)
+            await asyncio.sleep(min(pause, remaining))
+            pause = min(pause * 2, LONGEST_OUTAGE_PAUSE_SECONDS)
+
     async def issue(self, conversation_id: Text) -> int:
         """A new ticket for this conversation: served after every earlier live ticket."""
         return await self._call("issue", conversation_id)
@@ -223,19 +249,24 @@ class AtomicRedisLockStore(LockStore):
             async with self._local.lock(conversation_id, self.lifetime, FIRST_POLL_SECONDS) as local:
                 yield local
             return
-        try:
-            ticket = await self.issue(conversation_id)
-        except Exception as error:
-            raise LockError(f"Could not issue a ticket: {type(error).__name__}") from error
+        ticket = await self._patiently("issue", conversation_id)
         renewer: Optional[asyncio.Task] = None
+        requeues = 0
         try:
             pause = FIRST_POLL_SECONDS
             while True:
-                state = await self.take(conversation_id, ticket)
+                state = await self._patiently("take", conversation_id, ticket)
                 if state == 1:
                     break
                 if state < 0:
-                    raise LockError("The ticket expired before the conversation's lock was free.")
+                    # Polling renews a waiting ticket, so it can only be gone because Redis lost it (restarted
+                    # without its data): queue again rather than fail the turn.
+                    requeues += 1
+                    if requeues > REQUEUES:
+                        raise LockError("The ticket kept vanishing before the conversation's lock was free.")
+                    logger.warning("A waiting conversation lock ticket vanished; queueing again.")
+                    ticket = await self._patiently("issue", conversation_id)
+                    continue
                 await asyncio.sleep(pause)
                 pause = min(pause * 2, LONGEST_POLL_SECONDS)
             renewer = asyncio.create_task(self._renew_while_held(conversation_id, ticket))

@@ -57,6 +57,9 @@ def main(argv: Sequence[str]) -> None:
         from bot import rasa_speedups
 
         rasa_speedups.install()  # action server responses validated with one prebuilt validator
+        from bot import tracker_store
+
+        tracker_store.pass_errors_on()  # a conversation store that is down fails the turn: the channel says so
     sys.argv = [program, *arguments]
     runpy.run_module(program, run_name="__main__", alter_sys=True)
 

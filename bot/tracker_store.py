@@ -29,6 +29,13 @@ health, so it is special category data (anchors §6): we keep as little as we ca
   streamed to an event broker either.
 * **off the event loop**: database work runs in a worker thread, so one slow query does not stall every other
   conversation this server is answering.
+* **an outage is waited out, then said**: while the database cannot be reached (a restart, a fail-over), a read or
+  write is tried again for up to ``OUTAGE_WAIT_SECONDS``; the turn is late, not lost, and holds its conversation's
+  lock meanwhile, so the person's next message still comes after it. A longer outage fails the turn: Rasa's
+  ``FailSafeTrackerStore`` would instead answer from an empty conversation and keep the turn in memory only (lost
+  without a word), so ``pass_errors_on`` makes it pass our errors on, and the channel answers with its fallback
+  (channels/fallback.py: the emergency guidance, or "Sorry, I can't look up services just now" with 999 and the
+  lines that are always open). Nothing of such a turn is stored.
 
 Sender ids are already keyed pseudonyms (channels/identity.py). Logs here carry counts only, never ids.
 
@@ -46,7 +53,7 @@ import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any, Iterable, List, Optional, Sequence, Text
+from typing import Any, Callable, Iterable, List, Optional, Sequence, Text, TypeVar
 
 import sqlalchemy as sa
 import sqlalchemy.exc
@@ -67,8 +74,14 @@ SESSION_START_ACTION = "action_session_start"
 DEFAULT_PURGE_EVERY_MINUTES = 10.0
 #: Attempts to append a block when other writers keep taking the numbers first (each retry reads the new tail).
 APPEND_ATTEMPTS = 8
+#: How long a read or write waits for an unreachable database to come back before the turn fails (seconds): long
+#: enough for a restart or fail-over, short enough that an SMS reply still fits Twilio's window (channels/sms.py).
+OUTAGE_WAIT_SECONDS = 6.0
+FIRST_OUTAGE_PAUSE_SECONDS = 0.1
+LONGEST_OUTAGE_PAUSE_SECONDS = 1.0
 
 Base = declarative_base()
+T = TypeVar("T")
 
 
 class ConversationEvent(Base):
@@ -147,6 +160,43 @@ def _starts_conversation(event: Event, previous_type: Optional[str], previous_ac
     return False
 
 
+def _unreachable(error: Exception) -> bool:
+    """True when ``error`` says the database could not be reached (connection refused, dropped, timed out), as
+    opposed to a statement it refused."""
+    if isinstance(error, (sqlalchemy.exc.OperationalError, sqlalchemy.exc.InterfaceError)):
+        return True
+    return isinstance(error, sqlalchemy.exc.DBAPIError) and bool(error.connection_invalidated)
+
+
+def _raise(error: Exception) -> None:
+    raise error
+
+
+def pass_errors_on() -> None:
+    """Make Rasa's ``FailSafeTrackerStore`` around a ``PrivateSQLTrackerStore`` raise our errors, not hide them.
+
+    Rasa wraps every tracker store in it (``Agent._create_tracker_store``): a failed read becomes "no conversation
+    yet" and a failed write goes to a memory store nothing reads. The person would get an answer built as if they
+    had said nothing before, and the turn would be missing from the store with nothing said. Raising instead lets
+    the channel's fallback answer, which says the look-up failed. Installed by bot/rasa_entry.py; idempotent.
+    """
+    from rasa.core.agent import Agent
+    from rasa.core.tracker_store import FailSafeTrackerStore
+
+    create = Agent._create_tracker_store
+    if getattr(create, "_signpost_passes_errors_on", False):
+        return
+
+    def create_tracker_store(store: Any, domain: Domain) -> Any:
+        wrapped = create(store, domain)
+        if isinstance(store, PrivateSQLTrackerStore) and isinstance(wrapped, FailSafeTrackerStore):
+            wrapped._on_tracker_store_error = _raise
+        return wrapped
+
+    create_tracker_store._signpost_passes_errors_on = True  # type: ignore[attr-defined]
+    Agent._create_tracker_store = staticmethod(create_tracker_store)
+
+
 class _Erased(Exception):
     """The events a turn was built on are gone: erased (or expired) meanwhile."""
 
@@ -180,6 +230,7 @@ class PrivateSQLTrackerStore(SQLTrackerStore):
             raise ValueError("retention_hours must be more than 0")
         self.retention = timedelta(hours=hours)
         self.purge_every_seconds = float(purge_every_minutes) * 60
+        self.outage_wait_seconds = OUTAGE_WAIT_SECONDS
         self._last_purge = 0.0
         self.removed_at_start = self.purge_expired()
         logger.info(
@@ -311,12 +362,28 @@ class PrivateSQLTrackerStore(SQLTrackerStore):
         setattr(tracker, _STORED, Stored(len(tracker.events), last_seq))
         return tracker
 
+    async def _patiently(self, work: Callable[..., T], *args: Any) -> T:
+        """``work(*args)`` in a worker thread; while the database cannot be reached, again after a pause, for up to
+        ``outage_wait_seconds`` (the pauses are on the event loop, so waiting turns hold no worker thread)."""
+        deadline = time.monotonic() + self.outage_wait_seconds
+        pause = FIRST_OUTAGE_PAUSE_SECONDS
+        while True:
+            try:
+                return await asyncio.to_thread(work, *args)
+            except sqlalchemy.exc.DBAPIError as error:
+                remaining = deadline - time.monotonic()
+                if not _unreachable(error) or remaining <= 0:
+                    raise
+                logger.warning("Conversation store unreachable (%s); trying again.", type(error).__name__)
+            await asyncio.sleep(min(pause, remaining))
+            pause = min(pause * 2, LONGEST_OUTAGE_PAUSE_SECONDS)
+
     async def retrieve(self, sender_id: Text) -> Optional[DialogueStateTracker]:
         """The latest conversation of ``sender_id`` (purging first, so an expired one is never picked up)."""
-        return await asyncio.to_thread(self._retrieve_now, sender_id, False)
+        return await self._patiently(self._retrieve_now, sender_id, False)
 
     async def retrieve_full_tracker(self, conversation_id: Text) -> Optional[DialogueStateTracker]:
-        return await asyncio.to_thread(self._retrieve_now, conversation_id, True)
+        return await self._patiently(self._retrieve_now, conversation_id, True)
 
     def count_conversations(self) -> int:
         """How many conversations are stored (for `signpost purge` and tests)."""
@@ -402,11 +469,13 @@ class PrivateSQLTrackerStore(SQLTrackerStore):
         """Appends the events this turn added, or erases the whole conversation when it ran ``action_forget_me``."""
         if self.event_broker is not None and not asked_to_forget(tracker):
             await self.stream_events(tracker)
-        await asyncio.to_thread(self._save_now, tracker)
+        # Tried again after an outage: a block whose commit went through but whose answer was lost is recognised
+        # by its user message's id (Rasa gives every message one) and not stored twice.
+        await self._patiently(self._save_now, tracker)
 
     async def keys(self) -> Iterable[Text]:
         with self.engine.connect() as connection:
             return list(connection.execute(sa.select(EVENTS.c.sender_id).distinct()).scalars())
 
 
-__all__: List[str] = ["PrivateSQLTrackerStore", "asked_to_forget", "ConversationEvent"]
+__all__: List[str] = ["PrivateSQLTrackerStore", "asked_to_forget", "ConversationEvent", "pass_errors_on"]

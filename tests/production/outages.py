@@ -1,0 +1,134 @@
+"""Outages of the two shared services, made real without touching the machine's own PostgreSQL or Redis.
+
+* ``Relay``: a TCP relay in front of 127.0.0.1:5432 (as tests/resilience/test_faults.py has). ``cut()`` drops every
+  connection through it and refuses new ones, as a PostgreSQL restart or a network cut does; ``start()`` again
+  restores it on the same port. The machine's PostgreSQL never stops.
+* ``OwnRedis``: a ``redis-server`` of the test's own on a free port, with no persistence (no RDB, no AOF), so a
+  ``kill()`` and ``start()`` is a Redis restart that has lost every key. The shared Redis at 6379 is never touched.
+"""
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import shutil
+import subprocess
+import threading
+import time
+from pathlib import Path
+from typing import Any, Optional
+
+from tests.production.cluster import free_port
+
+REDIS_SERVER = shutil.which("redis-server") or "/usr/bin/redis-server"
+
+
+class Relay:
+    """Forwards 127.0.0.1:port to PostgreSQL; ``cut()`` drops every connection and refuses new ones."""
+
+    def __init__(self, target_port: int = 5432) -> None:
+        self.port = free_port()
+        self._target = target_port
+        self._loop = asyncio.new_event_loop()
+        self._server: Any = None
+        self._writers: set = set()
+        threading.Thread(target=self._loop.run_forever, daemon=True).start()
+
+    def url(self, database_url: str) -> str:
+        """``database_url`` (on 127.0.0.1:5432) through this relay."""
+        return database_url.replace(f"127.0.0.1:{self._target}/", f"127.0.0.1:{self.port}/", 1)
+
+    async def _pipe(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            while data := await reader.read(65536):
+                writer.write(data)
+                await writer.drain()
+        except (ConnectionError, OSError):
+            pass
+        finally:
+            writer.close()
+
+    async def _handle(self, client_reader: asyncio.StreamReader, client_writer: asyncio.StreamWriter) -> None:
+        try:
+            server_reader, server_writer = await asyncio.open_connection("127.0.0.1", self._target)
+        except OSError:
+            client_writer.close()
+            return
+        self._writers |= {client_writer, server_writer}
+        await asyncio.gather(self._pipe(client_reader, server_writer), self._pipe(server_reader, client_writer))
+
+    def start(self) -> "Relay":
+        async def serve() -> None:
+            self._server = await asyncio.start_server(self._handle, "127.0.0.1", self.port)
+
+        asyncio.run_coroutine_threadsafe(serve(), self._loop).result(5)
+        return self
+
+    def cut(self) -> None:
+        async def close() -> None:
+            self._server.close()
+            await self._server.wait_closed()
+            for writer in list(self._writers):
+                writer.close()
+            self._writers.clear()
+
+        asyncio.run_coroutine_threadsafe(close(), self._loop).result(5)
+
+    def stop(self) -> None:
+        with contextlib.suppress(Exception):
+            self.cut()
+        self._loop.call_soon_threadsafe(self._loop.stop)
+
+
+class OwnRedis:
+    """A redis-server of this test's own, on a free port, keeping nothing on disk."""
+
+    def __init__(self, workdir: Path) -> None:
+        self.port = free_port()
+        self.workdir = workdir
+        self.process: Optional[subprocess.Popen] = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self, timeout: float = 10) -> "OwnRedis":
+        self.workdir.mkdir(parents=True, exist_ok=True)
+        self.process = subprocess.Popen(
+            [REDIS_SERVER, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+             "--dir", str(self.workdir), "--logfile", str(self.workdir / "redis.log")],
+            stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"redis-server exited: {(self.workdir / 'redis.log').read_text(errors='replace')}")
+            if self.ping():
+                return self
+            time.sleep(0.05)
+        raise RuntimeError("redis-server did not start")
+
+    def ping(self) -> bool:
+        import redis
+
+        client = redis.Redis(port=self.port, socket_connect_timeout=0.5, socket_timeout=0.5)
+        try:
+            return bool(client.ping())
+        except redis.RedisError:
+            return False
+        finally:
+            client.close()
+
+    def kill(self) -> None:
+        """SIGKILL: a crash; with no persistence every key (locks, claims, channel state) is gone."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(timeout=10)
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()

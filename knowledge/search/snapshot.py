@@ -266,7 +266,9 @@ def _places(areas: Sequence[NamedRecord], sites: Sequence[SiteRecord]) -> tuple[
     places: list[tuple[str, str]] = [(_normalised(area.name), "area") for area in areas]
     for site in sites:
         for address in site.location.addresses:
-            places.append((_normalised(address.city), "town"))
+            town = _normalised(address.city)
+            if town:  # an address kept without its town places the service by its postcode alone
+                places.append((town, "town"))
             if address.state_province:
                 places.append((_normalised(address.state_province), "county"))
             district = postcode_district(address.postal_code)

@@ -109,6 +109,16 @@ def test_the_snapshot_indexes_active_local_services_by_place_and_district(testsh
     assert snapshot.area_index is not None and snapshot.area_index.resolve("Brockley") is not None
 
 
+def test_an_address_kept_without_its_town_is_placed_by_its_district_and_adds_no_blank_town(testshire):
+    service = add_service(testshire, "Chorley Drop-In", description="Alcohol drop-in.", taxonomy=["Alcohol"],
+                          city="Chorley", postcode="XX4 4DD")
+    service.service_at_locations[0].location.addresses[0].city = ""
+    testshire.commit()
+    [record] = [r for r in DirectorySnapshot.build(testshire).services.values() if r.name == "Chorley Drop-In"]
+    assert record.places == (("testshire", "county"), ("xx4", "district"))
+    assert record.first_address == ("1 Test Street XX4 4DD", "")
+
+
 @pytest.mark.parametrize("need, where, now, person", [
     (ALCOHOL, "Alderton", TUESDAY_11AM, Person()),
     (ALCOHOL, "Testshire", SUNDAY_2AM, Person(age=16)),

@@ -47,19 +47,30 @@ def shorten_action_timeout() -> None:
     rasa_action.DEFAULT_REQUEST_TIMEOUT = action_timeout_seconds()
 
 
+def refuse_an_unsafe_pseudonym_key() -> None:
+    """The Rasa server pseudonymises every sender. A deployment that starts it directly (Kubernetes, compose),
+    not through `signpost run`, gets the same refusal: with a shared conversation store and no shared key, each
+    server would make its own key and none would find the others' conversations (channels/identity.py)."""
+    from channels.identity import check_key_settings
+
+    try:
+        check_key_settings()
+    except ValueError as problem:
+        sys.exit(str(problem))
+
+
 def main(argv: Sequence[str]) -> None:
     if not argv or argv[0] not in PROGRAMS:
         sys.exit(f"usage: python -m bot.rasa_entry {{{'|'.join(PROGRAMS)}}} ARGS...")
     program, *arguments = argv
     logging_privacy.install()
     if program == "rasa":
+        if arguments[:1] == ["run"]:
+            refuse_an_unsafe_pseudonym_key()
         shorten_action_timeout()
         from bot import rasa_speedups
 
         rasa_speedups.install()  # action server responses validated with one prebuilt validator
-        from bot import tracker_store
-
-        tracker_store.pass_errors_on()  # a conversation store that is down fails the turn: the channel says so
     sys.argv = [program, *arguments]
     runpy.run_module(program, run_name="__main__", alter_sys=True)
 

@@ -9,8 +9,12 @@ channel passes ``pseudonymise(channel, raw_id)`` instead: HMAC-SHA256 keyed with
 * Without ``SIGNPOST_PSEUDONYM_KEY`` a key is generated once and kept in ``var/pseudonym.key`` (mode 0600; another
   path with ``SIGNPOST_PSEUDONYM_KEY_FILE``), so a restart never loses a conversation. ``signpost run`` makes it
   before starting the servers; both read the same file. Keep it out of backups of the conversation store and
-  never commit it (``var/`` is git-ignored). Several servers on different machines must share one key: set
-  ``SIGNPOST_PSEUDONYM_KEY`` (the same value everywhere) from your secret store instead.
+  never commit it (``var/`` is git-ignored).
+* Several servers must share one key, and a key file made on one machine is not shared: when conversations are
+  kept anywhere but a local SQLite file (``SIGNPOST_TRACKER_URL``), the servers refuse to start without
+  ``SIGNPOST_PSEUDONYM_KEY`` (the same value everywhere, from your secret store; ``openssl rand -hex 32``). They
+  also refuse the placeholder of the examples in deploy/ (``change-me…``), long as it is: a key everyone can read
+  in this repository would make the pseudonyms reversible.
 * Only if the key file cannot be read or written (a read-only disk) do we fall back to a random key for this
   process, with a warning: conversations then start afresh after a restart.
 """
@@ -66,11 +70,46 @@ def _read_or_create_key_file(path: Path) -> bytes:
     return key.encode("ascii")
 
 
+#: The placeholder the examples in deploy/ carry, and its usual spellings: never a real key.
+PLACEHOLDER_PREFIXES = ("change-me", "changeme", "change_me")
+HOW_TO_MAKE_A_KEY = "`openssl rand -hex 32` (or `python3 -c 'import secrets; print(secrets.token_hex(32))'`)"
+
+
+def conversations_are_shared() -> bool:
+    """True when conversations are kept anywhere but a local SQLite file: then other servers may read them."""
+    tracker_url = os.environ.get("SIGNPOST_TRACKER_URL", "").strip().lower()
+    return bool(tracker_url) and not tracker_url.startswith("sqlite")
+
+
+def check_key_settings() -> None:
+    """Refuse, before any server starts, a key set-up that would split or expose conversations.
+
+    Raises ValueError saying what to do: the key is still the examples' placeholder; or conversations are in a
+    shared database and no key is set, so each server would make its own key file and none would find the
+    others' conversations.
+    """
+    configured = os.environ.get(PSEUDONYM_KEY_ENV, "").strip()
+    if configured.lower().startswith(PLACEHOLDER_PREFIXES):
+        raise ValueError(
+            f"{PSEUDONYM_KEY_ENV} is still the placeholder from the example files. Set it to a long random "
+            f"value, e.g. the output of {HOW_TO_MAKE_A_KEY}, the same on every server, and never change it."
+        )
+    if not configured and conversations_are_shared():
+        raise ValueError(
+            f"Conversations are kept in a shared database (SIGNPOST_TRACKER_URL is not a local SQLite file), so "
+            f"every server must use the same pseudonym key, and a key file made on one machine is not shared. "
+            f"Set {PSEUDONYM_KEY_ENV} to one long random value on every server, e.g. the output of "
+            f"{HOW_TO_MAKE_A_KEY}, kept in your secret store."
+        )
+
+
 def ensure_pseudonym_key() -> str:
     """Make sure a stable key exists before the servers start; says where it comes from (never the key).
 
-    Raises ValueError with what to do when the key file is unusable.
+    Raises ValueError with what to do when the key set-up is unsafe (``check_key_settings``) or the key file is
+    unusable.
     """
+    check_key_settings()
     if os.environ.get(PSEUDONYM_KEY_ENV, ""):
         return f"from {PSEUDONYM_KEY_ENV}"
     path = key_file()
@@ -81,13 +120,6 @@ def ensure_pseudonym_key() -> str:
             f"Cannot read or create the pseudonym key file {path} ({type(error).__name__}). Set "
             f"{PSEUDONYM_KEY_ENV} (e.g. `openssl rand -hex 32`) or {PSEUDONYM_KEY_FILE_ENV} to a writable place."
         ) from None
-    tracker_url = os.environ.get("SIGNPOST_TRACKER_URL", "").strip()
-    if tracker_url and not tracker_url.startswith("sqlite"):
-        logger.warning(
-            "Conversations are in a shared database but %s is not set: every server must use the same key, so "
-            "set %s to one value everywhere (a key file on one machine is not shared).",
-            PSEUDONYM_KEY_ENV, PSEUDONYM_KEY_ENV,
-        )
     return f"kept in {path}"
 
 

@@ -278,16 +278,21 @@ def _places(areas: Sequence[NamedRecord], sites: Sequence[SiteRecord]) -> tuple[
 
 
 def _first_address(sites: Sequence[SiteRecord]) -> tuple[str | None, str | None]:
+    """(one-line address, town) of the first address with a street or postcode. A town alone (what is kept of a
+    place whose exact address is hidden) is not somewhere to go: it places the service but is never shown as one."""
+    town_only = None
     for site in sites:
         if site.location.location_type == "virtual":
             continue
         for address in site.location.addresses:
-            parts = [address.address_1, address.address_2, address.city]
-            line = ", ".join(p.strip() for p in parts if p and p.strip())
-            if address.postal_code:
-                line = f"{line} {address.postal_code.strip()}"
-            return line, address.city
-    return None, None
+            street = [p.strip() for p in (address.address_1, address.address_2) if p and p.strip()]
+            postcode = (address.postal_code or "").strip()
+            if not street and not postcode:
+                town_only = town_only or address.city
+                continue
+            town = [address.city.strip()] if address.city and address.city.strip() else []
+            return f"{', '.join(street + town)} {postcode}".strip(), address.city
+    return None, town_only or None
 
 
 def _contacts(phones: Sequence[PhoneRecord], url: str | None, email: str | None) -> tuple[Contact, ...]:

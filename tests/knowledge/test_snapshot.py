@@ -119,6 +119,18 @@ def test_an_address_kept_without_its_town_is_placed_by_its_district_and_adds_no_
     assert record.first_address == ("1 Test Street XX4 4DD", "")
 
 
+def test_a_town_alone_places_a_service_but_is_not_given_as_its_address(testshire):
+    """What is kept of a place whose exact address is hidden: "At Chorley." is nowhere to walk in to."""
+    service = add_service(testshire, "Chorley Women's Service", description="Alcohol support for women.",
+                          taxonomy=["Alcohol"], city="Chorley")
+    address = service.service_at_locations[0].location.addresses[0]
+    address.address_1, address.postal_code = "", ""
+    testshire.commit()
+    [record] = [r for r in DirectorySnapshot.build(testshire).services.values() if r.name == "Chorley Women's Service"]
+    assert record.places == (("chorley", "town"), ("testshire", "county"))
+    assert record.first_address == (None, "Chorley")
+
+
 @pytest.mark.parametrize("need, where, now, person", [
     (ALCOHOL, "Alderton", TUESDAY_11AM, Person()),
     (ALCOHOL, "Testshire", SUNDAY_2AM, Person(age=16)),

@@ -7,6 +7,7 @@ tests/production/test_fault.py runs the nginx config itself under faults.
 """
 from __future__ import annotations
 
+import ipaddress
 import re
 from pathlib import Path
 
@@ -191,3 +192,90 @@ def test_the_config_the_fault_test_runs_is_the_shipped_one_with_local_ports(port
 def test_filled_secrets_stay_out_of_git():
     ignored = Path(settings.PROJECT_ROOT / ".gitignore").read_text().splitlines()
     assert "deploy/signpost.env" in ignored
+
+
+# --- client addresses behind the proxy: the per-address limit must be per person, not per proxy ------------------
+
+
+def public_location() -> str:
+    """The `location /` block of the shipped nginx config's public server (the one that listens on 8080)."""
+    nginx = (DEPLOY / "nginx" / "signpost.conf").read_text()
+    server = nginx[nginx.index("listen 8080;"):]
+    return server[server.index("location / {"):server.index("}")]
+
+
+def forwarded_by_nginx(client_sent: str | None, client: str) -> str:
+    """The X-Forwarded-For nginx sends upstream with the shipped config's value, as nginx documents it:
+    $proxy_add_x_forwarded_for is the client's own header with the address nginx saw appended; $remote_addr is that
+    address alone."""
+    [value] = re.findall(r"proxy_set_header\s+X-Forwarded-For\s+(\S+);", public_location())
+    assert value in ("$proxy_add_x_forwarded_for", "$remote_addr"), (
+        "the header must end with the address nginx saw: channels/limits.py reads the right-most untrusted hop")
+    if value == "$proxy_add_x_forwarded_for" and client_sent:
+        return f"{client_sent}, {client}"
+    return client
+
+
+def address_seen_by_signpost(peer: str, forwarded_for: str | None, trusted_spec: str) -> str | None:
+    """What the REST channel and the widget limit a request by (channels.limits.request_address), for a request
+    with these headers from ``peer``, under SIGNPOST_TRUSTED_PROXIES=``trusted_spec``."""
+    from types import SimpleNamespace
+
+    from sanic.compat import Header
+
+    from channels.limits import parse_trusted_proxies, request_address
+
+    headers = Header({"X-Forwarded-For": forwarded_for} if forwarded_for else {})
+    return request_address(SimpleNamespace(ip=peer, headers=headers), parse_trusted_proxies(trusted_spec))
+
+
+def test_compose_trusts_exactly_its_pinned_nginx_so_each_person_has_their_own_limit():
+    from channels.limits import TRUSTED_PROXIES_ENV, parse_trusted_proxies
+
+    compose = yaml.safe_load((DEPLOY / "compose.yaml").read_text())
+    trusted_spec = compose["x-signpost"]["environment"][TRUSTED_PROXIES_ENV]
+    trusted = parse_trusted_proxies(trusted_spec)  # the code's own parser: a typo would stop the servers
+    nginx_address = compose["services"]["proxy"]["networks"]["default"]["ipv4_address"]
+    [network] = compose["networks"]["default"]["ipam"]["config"]
+    subnet, others = ipaddress.ip_network(network["subnet"]), ipaddress.ip_network(network["ip_range"])
+    assert ipaddress.ip_address(nginx_address) in subnet and ipaddress.ip_address(nginx_address) not in others, (
+        "nginx's pinned address is in the network but outside the range Docker gives other containers")
+    assert any(ipaddress.ip_address(nginx_address) in n for n in trusted)
+    gateway = next(subnet.hosts())  # Docker's gateway relays some connections: it must not be believed
+    assert not any(gateway in n or others.overlaps(n) for n in trusted)
+
+    seen = {client: address_seen_by_signpost(nginx_address, forwarded_by_nginx("198.51.100.1", client), trusted_spec)
+            for client in ("203.0.113.7", "203.0.113.8")}
+    assert seen == {"203.0.113.7": "203.0.113.7", "203.0.113.8": "203.0.113.8"}, "its own address, not one it sent"
+    # Without the setting every person would share nginx's address, and one limit.
+    assert {address_seen_by_signpost(nginx_address, forwarded_by_nginx(None, c), "") for c in seen} == {nginx_address}
+
+
+@pytest.mark.parametrize("controller_pod", [
+    "10.244.1.17",  # kind, flannel, AKS kubenet
+    "10.42.0.9",  # k3s
+    "192.168.45.3",  # Calico's default pool
+    "172.20.3.4",  # an EKS VPC in 172.16.0.0/12
+    "100.64.3.4",  # EKS custom networking
+])
+def test_kubernetes_trusts_the_ingress_controllers_pod_network_and_no_public_address(controller_pod):
+    """ingress-nginx sends X-Forwarded-For as the one address it saw ($remote_addr unless the cluster sets
+    compute-full-forwarded-for); the Rasa pods see the controller's pod address as the peer."""
+    from channels.limits import TRUSTED_PROXIES_ENV, parse_trusted_proxies
+
+    trusted_spec = find("ConfigMap", "signpost-config")["data"][TRUSTED_PROXIES_ENV]
+    trusted = parse_trusted_proxies(trusted_spec)
+    assert not any(network.is_global for network in trusted), "only addresses no one on the internet can have"
+    for client in ("203.0.113.7", "2001:db8::7", "81.2.69.160"):
+        assert address_seen_by_signpost(controller_pod, client, trusted_spec) == client
+    assert address_seen_by_signpost("81.2.69.160", "203.0.113.7", trusted_spec) == "81.2.69.160", (
+        "a public peer is never believed about the header")
+
+
+def test_the_docs_explain_the_trusted_proxies_the_deploy_files_set():
+    from channels.limits import TRUSTED_PROXIES_ENV
+
+    production = (settings.PROJECT_ROOT / "docs" / "production.md").read_text()
+    compose = yaml.safe_load((DEPLOY / "compose.yaml").read_text())
+    assert compose["x-signpost"]["environment"][TRUSTED_PROXIES_ENV] in production
+    assert find("ConfigMap", "signpost-config")["data"][TRUSTED_PROXIES_ENV] in production

@@ -22,6 +22,9 @@ What this parser decides:
   missing its street, town or postcode is kept without that part (stored as ``""``, as the columns are NOT NULL):
   a town alone still matches "im in Testtown", a postcode alone still matches its district. A town that is not a
   place ("Online", "Nationwide") counts as missing, so it never becomes a town people could name.
+* **A place that asks for its exact address to be hidden keeps only its town** (Outpost's ``mask_exact_address``,
+  which a refuge or a women's service sets): its street, postcode, map point, name and description are never
+  stored, so no reply or export can show them; see :func:`hides_exact_address`.
 """
 from __future__ import annotations
 
@@ -70,6 +73,8 @@ class Context:
     today: dt.date
     scope: Optional[str] = None
     warnings: List[str] = field(default_factory=list)
+    #: Stored ids of the locations that asked for their exact address to be hidden (the report counts them).
+    hidden_locations: List[str] = field(default_factory=list)
 
 
 @dataclass
@@ -358,11 +363,15 @@ def _service_at_location(raw: Any, service_id: str, scope: str, seen: _Seen, con
         if schedules or holidays:
             dropped.append(f"service_at_location {label} has hours but no usable location")
         return {"location": None, "phones": phones}
+    hidden = hides_exact_address(location_raw)
+    if hidden:
+        location.update(HIDDEN_LOCATION_FIELDS)
+        context.hidden_locations.append(location["id"])
     return {
         "sal": {"id": ids.owned(service_id, fields.raw_id(raw)),
                 "description": fields.text(raw, "description", ServiceAtLocation)},
         "location": location,
-        "addresses": _addresses(location_raw, location["id"], context),
+        "addresses": _addresses(location_raw, location["id"], context, hidden),
         "phones": phones,
         "schedules": schedules,
         "holidays": holidays,
@@ -419,7 +428,22 @@ NOT_PLACES = frozenset({
 })
 
 
-def _addresses(location_raw: Json, location_id: str, context: Context) -> List[Json]:
+#: Outpost's flag (on a location) for "do not publish the exact address". HSDS 3.0, ORUK 3.0 and ORUK 1.0 have no
+#: such field (their location and address schemas were checked); a feed that adds this one is honoured the same way.
+HIDE_EXACT_ADDRESS = "mask_exact_address"
+
+#: A hidden place's location fields that could point to the building: its map point is the address itself, and
+#: feeds put the address in a location's name ("43 Chapman Place, Mile End") or description.
+HIDDEN_LOCATION_FIELDS: Json = {"name": None, "description": None, "latitude": None, "longitude": None}
+
+
+def hides_exact_address(location_raw: Optional[Json]) -> bool:
+    """Whether a location asks for its exact address to be hidden (``true``, or ``"true"``/``"yes"``/``1``)."""
+    value = (location_raw or {}).get(HIDE_EXACT_ADDRESS)
+    return value is not None and str(value).strip().lower() in ("true", "yes", "1")
+
+
+def _addresses(location_raw: Json, location_id: str, context: Context, hidden: bool = False) -> List[Json]:
     addresses = []
     taken: Set[str] = set()
     for address in fields.as_list(location_raw, "addresses") or fields.as_list(location_raw, "physical_addresses"):
@@ -430,7 +454,7 @@ def _addresses(location_raw: Json, location_id: str, context: Context) -> List[J
         if stored_id is not None and stored_id in taken:
             continue
         taken.add(stored_id)
-        values = _address(address, stored_id, context)
+        values = _hidden_address(address, stored_id, context) if hidden else _address(address, stored_id, context)
         if values is not None:
             addresses.append(values)
     return addresses
@@ -461,6 +485,34 @@ def _address(address: Json, stored_id: Optional[str], context: Context) -> Optio
         "region": fields.text(address, "region", Address),
         "state_province": fields.text(address, "state_province", Address),
         "postal_code": postcode or "",
+        "country": (fields.text(address, "country", Address) or "GB").upper(),
+        "address_type": (fields.text(address, "address_type", Address) or "physical").lower(),
+    }
+
+
+def _hidden_address(address: Json, stored_id: Optional[str], context: Context) -> Optional[Json]:
+    """What is kept of an address whose place asked to be hidden: its town, county and country only.
+
+    Not the postcode, not even its district. A full postcode covers about 15 homes, so it can point to a handful of
+    houses; the district narrows a city to one neighbourhood of some thousands of homes, more than a refuge would
+    publish beside its name. The town is what people name when they look for help ("im in Aylesbury"), and someone
+    who gives their postcode still finds it when the area index knows their district lies in its town. With no
+    real town nothing is left that could place the service, so the address is left out (the service is kept)."""
+    town = fields.text(address, "city", Address)
+    if town is None or town.lower() in NOT_PLACES:
+        name = f"address {fields.raw_id(address) or ''}".strip()
+        context.warnings.append(f"{name} asked for its exact address to be hidden and names no town, the only part "
+                                "signpost keeps of it; address left out")
+        return None
+    return {
+        "id": stored_id,
+        "attention": None,
+        "address_1": "",
+        "address_2": None,
+        "city": town,
+        "region": fields.text(address, "region", Address),
+        "state_province": fields.text(address, "state_province", Address),
+        "postal_code": "",
         "country": (fields.text(address, "country", Address) or "GB").upper(),
         "address_type": (fields.text(address, "address_type", Address) or "physical").lower(),
     }

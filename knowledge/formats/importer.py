@@ -32,7 +32,7 @@ import json
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Sequence, Tuple
+from typing import Any, Dict, List, Optional, Sequence, Set, Tuple
 
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
@@ -68,6 +68,8 @@ class ImportReport:
     warnings: List[Tuple[str, str]] = field(default_factory=list)
     notes: List[str] = field(default_factory=list)
     format: Optional[str] = None
+    #: Stored ids of the locations written that asked for their exact address to be hidden.
+    hidden_locations: Set[str] = field(default_factory=set)
 
     @property
     def ok(self) -> bool:
@@ -79,6 +81,7 @@ class ImportReport:
         self.rejected += other.rejected
         self.warnings += other.warnings
         self.notes += other.notes
+        self.hidden_locations |= other.hidden_locations
         return self
 
     def summary(self) -> str:
@@ -163,6 +166,9 @@ def import_hsds(
                         for index, record in kept[start:start + BATCH_SIZE]]
         known = look_up_batch(session, [parsed for _, parsed, _ in parsed_batch if not isinstance(parsed, str)])
         _write_batch(session, parsed_batch, known, report)
+    hidden = _hidden_addresses_note(len(report.hidden_locations))
+    if hidden:
+        report.notes.append(hidden)
     return report
 
 
@@ -228,6 +234,7 @@ def _write_one(session: Session, label: str, parsed: Any, context: Context, know
 
 def _report_written(report: ImportReport, label: str, parsed: Any, context: Context, existed: bool) -> None:
     report.warnings.extend((label, message) for message in context.warnings)
+    report.hidden_locations.update(context.hidden_locations)
     (report.updated if existed else report.created).append(parsed["service"]["id"])
 
 
@@ -287,6 +294,16 @@ def _contact_details_not_stored(feed: detect.Feed) -> Optional[str]:
     return (f"Contacts' names and titles are not stored ({named} records name a contact): signpost keeps each "
             "contact's phone numbers (described by the contact's title) and, for a service with no email of its "
             "own, the first contact's email.")
+
+
+def _hidden_addresses_note(count: int) -> Optional[str]:
+    """One note for the places that asked for their exact address to be hidden: a choice the council made, so it is
+    said as done (never as parts "missing"), with what is kept."""
+    if not count:
+        return None
+    places = "1 place asked for its" if count == 1 else f"{count} places asked for their"
+    return (f"{places} exact address to be hidden: only the town is kept (not the street, postcode, map position "
+            "or place name), so the service is still found in its town but its address is never shown.")
 
 
 def _label(record: Any, index: int) -> str:

@@ -4,6 +4,7 @@ Outpost's API is ORUK-flavoured but its own: no ``status`` (it publishes only li
 ``active``), ``organisation`` spelt the British way, flat ``locations`` with a GeoJSON point, ``min_age``/
 ``max_age``, ``contacts`` with a single ``phone`` string, ``taxonomies`` as a flat list, and ``regular_schedules``
 with a ``weekday`` name. This reader renames; :func:`knowledge.formats.hsds3.parse_service` does the checking.
+A location's ``mask_exact_address`` is passed on as it is: hsds3 then keeps only its town.
 
 Outpost has no ``assured_date``: the record's ``updated_at`` (when its publisher last saved it) is the date it was
 checked, its UK calendar day. A record's own date wins over ``--checked``, as an ``assured_date`` would.
@@ -15,7 +16,7 @@ from typing import Any, Dict, List, Optional
 from zoneinfo import ZoneInfo
 
 from knowledge.formats.fields import Json
-from knowledge.formats.hsds3 import NOT_PLACES
+from knowledge.formats.hsds3 import HIDE_EXACT_ADDRESS, NOT_PLACES
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -130,6 +131,8 @@ def _service_at_location(row: Any, service_id: Any) -> Any:
             "latitude": latitude,
             "longitude": longitude,
             "addresses": [{"id": f"address-{location_id}", **address}] if _places_anyone(address) else [],
+            # "Hide the exact address" (a refuge, a women's service): hsds3 keeps only the town.
+            HIDE_EXACT_ADDRESS: row.get(HIDE_EXACT_ADDRESS),
         },
     }
 

@@ -32,6 +32,9 @@ WARNING_ACTIONS: Sequence[Tuple[str, str]] = (
     ("coordinates are left out", "Loaded; the place is found by its address instead of its map position."),
     ("parent is not in the directory", "Loaded; the taxonomy term is kept without its parent."),
     ("location left out", "Loaded without that place; its phone numbers are kept as the service's own."),
+    ("asked for its exact address to be hidden", "Loaded without that address: signpost keeps only the town of a "
+                                                 "place whose address is hidden, and this one names none. Add its "
+                                                 "town; its street and postcode stay hidden."),
     ("address left out", "Loaded without that address: with no town or postcode it says nothing about where."),
     ("address kept without it", "Loaded; the address is kept without the missing part. Its town still matches "
                                 "the place people name, its postcode their postcode district."),

@@ -279,3 +279,39 @@ def test_the_docs_explain_the_trusted_proxies_the_deploy_files_set():
     compose = yaml.safe_load((DEPLOY / "compose.yaml").read_text())
     assert compose["x-signpost"]["environment"][TRUSTED_PROXIES_ENV] in production
     assert find("ConfigMap", "signpost-config")["data"][TRUSTED_PROXIES_ENV] in production
+
+
+# --- the manifests against Kubernetes' own schemas ----------------------------------------------------------------
+
+#: The Kubernetes API version the manifests are checked against: the newest whose schemas the pinned
+#: kubernetes-validate (requirements.lock) ships; everything the manifests use is stable since 1.21.
+KUBERNETES_VERSION = "1.28.0"
+
+
+def kubernetes_validate():
+    try:
+        from kubernetes_validate.utils import ValidationError, validate
+    except ImportError:
+        from tests.support.services import unavailable
+
+        unavailable("kubernetes-validate is not installed (requirements.lock pins it: make setup)")
+    return validate, ValidationError
+
+
+# The package's schemas name a draft jsonschema does not know; it validates with the latest, which is right here.
+@pytest.mark.filterwarnings("ignore:The metaschema specified by:DeprecationWarning")
+def test_every_kubernetes_manifest_is_valid_against_the_kubernetes_schemas():
+    """Offline (the schemas come with the package) and strict: an unknown field, such as a misspelt probe, fails,
+    as `kubectl apply --validate=strict` would."""
+    validate, invalid = kubernetes_validate()
+    documents = kubernetes_documents()
+    assert {d["kind"] for d in documents} >= {"Deployment", "Service", "ConfigMap", "Secret", "Ingress", "CronJob"}
+    for document in documents:
+        try:
+            validate(document, KUBERNETES_VERSION, strict=True)
+        except invalid as error:
+            pytest.fail(f"{document['kind']} {document['metadata']['name']}: {error}")
+    misspelt = find("Deployment", "signpost-rasa")
+    misspelt["spec"]["template"]["spec"]["containers"][0]["readinesProbe"] = {"httpGet": {"path": "/", "port": 1}}
+    with pytest.raises(invalid, match="readinesProbe"):
+        validate(misspelt, KUBERNETES_VERSION, strict=True)

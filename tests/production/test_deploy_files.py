@@ -315,3 +315,23 @@ def test_every_kubernetes_manifest_is_valid_against_the_kubernetes_schemas():
     misspelt["spec"]["template"]["spec"]["containers"][0]["readinesProbe"] = {"httpGet": {"path": "/", "port": 1}}
     with pytest.raises(invalid, match="readinesProbe"):
         validate(misspelt, KUBERNETES_VERSION, strict=True)
+
+
+def test_sanic_workers_and_the_rasa_memory_are_what_docs_production_says():
+    """Each Sanic worker loads its own model, so the memory the Rasa pods ask for holds only for the number of
+    workers it was measured with: the files and the docs must say the same."""
+    compose = yaml.safe_load((DEPLOY / "compose.yaml").read_text())
+    workers = {find("ConfigMap", "signpost-config")["data"]["SANIC_WORKERS"],
+               compose["x-signpost"]["environment"]["SANIC_WORKERS"]}
+    assert workers == {"1"}, "more than one worker per server was never measured"
+    production = (settings.PROJECT_ROOT / "docs" / "production.md").read_text()
+    assert "`SANIC_WORKERS` is 1" in production and "`SANIC_WORKERS` (1)" in production
+    resources = container("signpost-rasa")["resources"]
+    request, limit = resources["requests"]["memory"], resources["limits"]["memory"]
+    assert request.endswith("Mi") and limit.endswith("Gi")
+    assert f"{request[:-2]} MiB memory request and a {limit[:-2]} GiB limit" in production
+    measured = re.search(r"one Sanic\s+worker with the model and TensorFlow loaded measured about (\d+) MiB",
+                         production)
+    assert measured and int(measured[1]) < int(request[:-2]), "the request covers the measured worker"
+    readme = (settings.PROJECT_ROOT / "README.md").read_text()
+    assert re.search(rf"\| after warm-up \| {measured[1][:2]}\d\d MiB \|", readme), "the figure is README's"

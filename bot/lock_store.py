@@ -22,7 +22,8 @@ person are handled one after the other: the second turn sees the first turn's ev
 * while Redis cannot be reached (a restart, a fail-over) a turn waits for it, trying again, for up to
   ``OUTAGE_WAIT_SECONDS``: the turn is late, not lost. A Redis restarted without its data has lost every ticket: a
   waiting turn whose ticket is gone queues again. After that wait the turn fails with ``LockError`` and the channel
-  answers with its fallback (channels/fallback.py); that turn is not run, so nothing of it is stored.
+  answers with its fallback (channels/fallback.py); that turn is not run, so nothing of it is stored. Until Redis
+  answers again, later turns then fail at once rather than each waiting.
 
 Redis is ``SIGNPOST_REDIS_URL`` (bot/settings.py). Without it the store keeps locks in this process, as Rasa's
 default does: right for one server, and `signpost run` then runs a single Sanic worker.
@@ -147,6 +148,8 @@ class AtomicRedisLockStore(LockStore):
         )
         self.lifetime = float(lifetime or options.get("lifetime") or lifetime_seconds())
         self._clients: Dict[int, Any] = {}
+        #: True after a wait for Redis ran out, until a call gets through: then nothing waits.
+        self._gave_up = False
         self._scripts: Dict[int, Dict[str, Any]] = {}
         # Without Redis: one process, Rasa's own in-memory queue (polled quickly, not once a second).
         self._local: Optional[InMemoryLockStore] = None if self.url else InMemoryLockStore()
@@ -197,10 +200,15 @@ class AtomicRedisLockStore(LockStore):
         pause = FIRST_POLL_SECONDS * 10
         while True:
             try:
-                return await self._call(name, conversation_id, ticket)
+                result = await self._call(name, conversation_id, ticket)
+                self._gave_up = False
+                return result
             except Exception as error:  # noqa: BLE001 - refused, reset, timed out: all mean "Redis not there"
                 remaining = deadline - time.monotonic()
-                if remaining <= 0:
+                if remaining <= 0 or self._gave_up:
+                    # Once one wait has run out the outage is long: later turns fail at once (their fallback
+                    # answers now, not 6 s later) until a call gets through again.
+                    self._gave_up = True
                     raise LockError(f"Redis unreachable for the conversation lock: {type(error).__name__}") from None
                 logger.warning("Redis unreachable for a conversation lock (%s); trying again.", type(error).__name__)
             await asyncio.sleep(min(pause, remaining))

@@ -31,7 +31,8 @@ health, so it is special category data (anchors §6): we keep as little as we ca
   conversation this server is answering.
 * **an outage is waited out, then said**: while the database cannot be reached (a restart, a fail-over), a read or
   write is tried again for up to ``OUTAGE_WAIT_SECONDS``; the turn is late, not lost, and holds its conversation's
-  lock meanwhile, so the person's next message still comes after it. A longer outage fails the turn: Rasa's
+  lock meanwhile, so the person's next message still comes after it. A longer outage fails the turn (and, until
+  the database answers again, later turns fail at once rather than each waiting): Rasa's
   ``FailSafeTrackerStore`` would instead answer from an empty conversation and keep the turn in memory only (lost
   without a word), so ``pass_errors_on`` makes it pass our errors on, and the channel answers with its fallback
   (channels/fallback.py: the emergency guidance, or "Sorry, I can't look up services just now" with 999 and the
@@ -178,7 +179,8 @@ def pass_errors_on() -> None:
     Rasa wraps every tracker store in it (``Agent._create_tracker_store``): a failed read becomes "no conversation
     yet" and a failed write goes to a memory store nothing reads. The person would get an answer built as if they
     had said nothing before, and the turn would be missing from the store with nothing said. Raising instead lets
-    the channel's fallback answer, which says the look-up failed. Installed by bot/rasa_entry.py; idempotent.
+    the channel's fallback answer, which says the look-up failed. Installed when a store is made (Rasa makes the
+    store before the Agent that wraps it), so every way of starting Rasa with this store gets it; idempotent.
     """
     from rasa.core.agent import Agent
     from rasa.core.tracker_store import FailSafeTrackerStore
@@ -231,6 +233,9 @@ class PrivateSQLTrackerStore(SQLTrackerStore):
         self.retention = timedelta(hours=hours)
         self.purge_every_seconds = float(purge_every_minutes) * 60
         self.outage_wait_seconds = OUTAGE_WAIT_SECONDS
+        #: True after a wait for the database ran out, until a call gets through: then nothing waits.
+        self._gave_up = False
+        pass_errors_on()
         self._last_purge = 0.0
         self.removed_at_start = self.purge_expired()
         logger.info(
@@ -369,10 +374,17 @@ class PrivateSQLTrackerStore(SQLTrackerStore):
         pause = FIRST_OUTAGE_PAUSE_SECONDS
         while True:
             try:
-                return await asyncio.to_thread(work, *args)
+                result = await asyncio.to_thread(work, *args)
+                self._gave_up = False
+                return result
             except sqlalchemy.exc.DBAPIError as error:
                 remaining = deadline - time.monotonic()
-                if not _unreachable(error) or remaining <= 0:
+                if not _unreachable(error):
+                    raise
+                if remaining <= 0 or self._gave_up:
+                    # Once one wait has run out, the outage is long: later turns fail at once (their fallback
+                    # answers now, not 6 s later) until a call gets through again.
+                    self._gave_up = True
                     raise
                 logger.warning("Conversation store unreachable (%s); trying again.", type(error).__name__)
             await asyncio.sleep(min(pause, remaining))

@@ -110,12 +110,17 @@ def test_a_longer_outage_fails_the_turn_instead_of_answering_from_an_empty_conve
             asyncio.run(wrapped.retrieve("rest:long-outage"))
         assert 0.8 <= time.monotonic() - started < 5, "tried for outage_wait_seconds, then gave up"
         say(tracker, "cheltenham")
+        started = time.monotonic()
         with pytest.raises(sqlalchemy.exc.OperationalError):
             asyncio.run(wrapped.save(tracker))
+        assert time.monotonic() - started < 0.5, "once a wait has run out, the next call fails at once"
     finally:
         relay.start()
     stored = asyncio.run(store.retrieve_full_tracker("rest:long-outage"))
     assert said(stored) == ["need help with my drinking"], "the failed turn is not stored"
+    relay.cut()  # back to waiting, now that a call got through
+    later(0.5, relay.start)
+    assert said(asyncio.run(store.retrieve_full_tracker("rest:long-outage"))) == ["need help with my drinking"]
 
 
 @pytest.fixture
@@ -189,4 +194,15 @@ def test_a_turn_fails_with_a_lock_error_when_redis_stays_down(own_redis, monkeyp
     started = time.monotonic()
     with pytest.raises(LockError):
         asyncio.run(main())
-    assert time.monotonic() - started < 5
+    assert 0.8 <= time.monotonic() - started < 5
+    started = time.monotonic()
+    with pytest.raises(LockError):
+        asyncio.run(main())
+    assert time.monotonic() - started < 0.5, "once a wait has run out, the next turn fails at once"
+    own_redis.start()
+
+    async def served() -> bool:
+        async with store.lock("rest:down"):
+            return True
+
+    assert asyncio.run(served()), "a turn gets its lock again once Redis is back"

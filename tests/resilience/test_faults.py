@@ -345,10 +345,6 @@ def assert_safety_net(texts: List[str]) -> None:
     assert "999" in joined and "116 123" in joined, texts
 
 
-def _not_empty(texts: List[str]) -> None:
-    assert texts and all(t.strip() for t in texts), texts
-
-
 def assert_every_channel(faults: Faults, check_search=assert_safety_net) -> None:
     for channel in (faults.rest, faults.sms, faults.telegram):
         assert_emergency(channel(EMERGENCY))
@@ -422,9 +418,10 @@ def test_conversation_store_down(faults: Faults) -> None:
     assert faults.health()["parts"]["conversations"] == "up"
     faults.relay.cut()
     try:
-        # Rasa's own FailSafeTrackerStore turns a failed read into a fresh conversation and logs a failed write,
-        # so the bot still answers; the emergency still comes first.
-        assert_every_channel(faults, check_search=lambda texts: _not_empty(texts))
+        # The store waits 6 s for the database, then fails the turn (bot/tracker_store.py: not Rasa's
+        # FailSafeTrackerStore, which would answer from an empty conversation and keep nothing): the channel's
+        # fallback says the look-up failed; the emergency still comes first.
+        assert_every_channel(faults)
         assert faults.health()["parts"]["conversations"] == "down"
     finally:
         faults.relay.start()

@@ -28,7 +28,7 @@ import logging
 import os
 import time
 import uuid
-from typing import Awaitable, Callable, Dict, List, Optional, Protocol, Tuple, TypeVar
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Protocol, Tuple, TypeVar
 
 logger = logging.getLogger(__name__)
 
@@ -38,9 +38,9 @@ DEFAULT_RESULT_TTL_SECONDS = 3600
 #: of it while the turn runs, so a live server keeps it however long the turn takes.
 DEFAULT_CLAIM_TTL_SECONDS = 5.0
 _POLL_INTERVAL_SECONDS = 0.05
-#: A Redis that is down or unreachable must fail fast: a person is waiting for the reply.
-_REDIS_CONNECT_TIMEOUT_SECONDS = 1.0
-_REDIS_TIMEOUT_SECONDS = 2.0
+#: A Redis that is down, unreachable or hung must fail fast: a person is waiting for the reply.
+REDIS_TIMEOUTS = {"socket_connect_timeout": 1.0, "socket_timeout": 2.0}
+REDIS_RETRY_PAUSE_SECONDS = 5.0
 
 T = TypeVar("T")
 
@@ -155,72 +155,96 @@ class InMemoryStore:
         return json.loads(self._live(key) or "[]")
 
 
+class RedisUnreachable(ConnectionError):
+    """Redis failed to connect or answer moments ago; not tried again until the pause is over."""
+
+
 class RedisStore:
-    """Shared store on Redis (``redis.asyncio``), namespaced so it can share a database with Rasa's stores."""
+    """Shared store on Redis (``redis.asyncio``), namespaced so it can share a database with Rasa's stores.
+
+    After a connection failure or timeout every call fails at once for ``REDIS_RETRY_PAUSE_SECONDS``: a hung Redis
+    would otherwise cost each of a message's few store calls its full timeout, and Twilio waits 15 s in all.
+    """
 
     def __init__(self, url: str, namespace: str = "signpost:channels:") -> None:
         import redis.asyncio as redis_asyncio  # imported here so the in-memory default needs no Redis client
+        from redis.exceptions import ConnectionError as RedisConnectionError
+        from redis.exceptions import TimeoutError as RedisTimeoutError
 
         self._url = url
         self._namespace = namespace
         self._clients: Dict[int, "redis_asyncio.Redis"] = {}
         self._factory = redis_asyncio.Redis.from_url
+        self._outages = (RedisConnectionError, RedisTimeoutError, OSError, asyncio.TimeoutError)
+        self._down_until = 0.0
 
     def _client(self):
         # A redis.asyncio connection pool belongs to the event loop that created it; Sanic workers and tests
         # may run several loops, so keep one client per loop.
         loop_id = id(asyncio.get_running_loop())
         if loop_id not in self._clients:
-            self._clients[loop_id] = self._factory(
-                self._url,
-                decode_responses=True,
-                socket_connect_timeout=_REDIS_CONNECT_TIMEOUT_SECONDS,
-                socket_timeout=_REDIS_TIMEOUT_SECONDS,
-            )
+            self._clients[loop_id] = self._factory(self._url, decode_responses=True, **REDIS_TIMEOUTS)
         return self._clients[loop_id]
 
+    async def _run(self, operation: Callable[[Any], Awaitable[T]]) -> T:
+        if time.monotonic() < self._down_until:
+            raise RedisUnreachable("redis was unreachable moments ago")
+        try:
+            return await operation(self._client())
+        except self._outages:
+            self._down_until = time.monotonic() + REDIS_RETRY_PAUSE_SECONDS
+            raise
+
     async def get(self, key: str) -> Optional[str]:
-        return await self._client().get(self._namespace + key)
+        return await self._run(lambda client: client.get(self._namespace + key))
 
     async def set(self, key: str, value: str, ttl_seconds: Optional[int] = None) -> None:
-        await self._client().set(self._namespace + key, value, ex=ttl_seconds)
+        await self._run(lambda client: client.set(self._namespace + key, value, ex=ttl_seconds))
 
     async def set_if_absent(self, key: str, value: str, ttl_seconds: float) -> bool:
         milliseconds = max(1, int(ttl_seconds * 1000))
-        return bool(await self._client().set(self._namespace + key, value, px=milliseconds, nx=True))
+        return bool(
+            await self._run(lambda client: client.set(self._namespace + key, value, px=milliseconds, nx=True))
+        )
 
     async def delete(self, key: str) -> None:
-        await self._client().delete(self._namespace + key)
+        await self._run(lambda client: client.delete(self._namespace + key))
 
     async def incr(self, key: str, amount: int, ttl_seconds: int) -> int:
         # One transaction: create the counter with its expiry if absent, then add. Atomic across replicas.
         name = self._namespace + key
-        async with self._client().pipeline(transaction=True) as pipe:
-            pipe.set(name, 0, ex=ttl_seconds, nx=True)
-            pipe.incrby(name, amount)
-            _, total = await pipe.execute()
-        return int(total)
+
+        async def add(client: Any) -> int:
+            async with client.pipeline(transaction=True) as pipe:
+                pipe.set(name, 0, ex=ttl_seconds, nx=True)
+                pipe.incrby(name, amount)
+                _, total = await pipe.execute()
+            return int(total)
+
+        return await self._run(add)
 
     async def extend_if_equal(self, key: str, value: str, ttl_seconds: float) -> bool:
         # A script, so the check and the new expiry are one step: a claim taken over meanwhile is left alone.
         milliseconds = max(1, int(ttl_seconds * 1000))
-        return bool(await self._client().eval(_EXTEND_IF_EQUAL, 1, self._namespace + key, value, milliseconds))
+        name = self._namespace + key
+        return bool(await self._run(lambda client: client.eval(_EXTEND_IF_EQUAL, 1, name, value, milliseconds)))
 
     async def delete_if_equal(self, key: str, value: str) -> None:
-        await self._client().eval(_DELETE_IF_EQUAL, 1, self._namespace + key, value)
+        await self._run(lambda client: client.eval(_DELETE_IF_EQUAL, 1, self._namespace + key, value))
 
     async def add_member(self, key: str, member: str, ttl_seconds: int) -> None:
         name = self._namespace + key
-        async with self._client().pipeline(transaction=True) as pipe:
-            pipe.sadd(name, member)
-            pipe.expire(name, ttl_seconds)
-            await pipe.execute()
+
+        async def add(client: Any) -> None:
+            async with client.pipeline(transaction=True) as pipe:
+                pipe.sadd(name, member)
+                pipe.expire(name, ttl_seconds)
+                await pipe.execute()
+
+        await self._run(add)
 
     async def members(self, key: str) -> List[str]:
-        return sorted(await self._client().smembers(self._namespace + key))
-
-    async def ping(self) -> bool:
-        return bool(await self._client().ping())
+        return sorted(await self._run(lambda client: client.smembers(self._namespace + key)))
 
 
 _EXTEND_IF_EQUAL = """

@@ -37,7 +37,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Protocol, Set, Tuple
 
-from channels.dedup import REDIS_URL_ENV
+from channels.dedup import REDIS_TIMEOUTS, REDIS_URL_ENV
 
 logger = logging.getLogger(__name__)
 
@@ -170,7 +170,8 @@ class RedisOutboxBackend:
         # A redis.asyncio pool belongs to the loop that made it (as in channels.dedup.RedisStore).
         loop_id = id(asyncio.get_running_loop())
         if loop_id not in self._clients:
-            self._clients[loop_id] = self._factory(self._url, decode_responses=True)
+            # A hung Redis fails fast, so a late reply is sent directly rather than waiting on it for ever.
+            self._clients[loop_id] = self._factory(self._url, decode_responses=True, **REDIS_TIMEOUTS)
         return self._clients[loop_id]
 
     def _key(self, kind: str, key: str = "") -> str:

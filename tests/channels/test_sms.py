@@ -695,3 +695,59 @@ def test_forget_me_erases_the_kept_replies_and_numbered_choices_of_that_sender_o
     finally:
         harness.close()
         _clear(namespace)
+
+
+class HungRedis:
+    """A TCP server on 127.0.0.1 that accepts connections and never answers: Redis hung, not refusing."""
+
+    def __init__(self) -> None:
+        import socket
+        import threading
+
+        self._server = socket.socket()
+        self._server.bind(("127.0.0.1", 0))
+        self._server.listen(64)
+        self._held: List[Any] = []
+        self.url = f"redis://127.0.0.1:{self._server.getsockname()[1]}/0"
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                self._held.append(self._server.accept()[0])
+            except OSError:
+                return
+
+    def close(self) -> None:
+        self._server.close()
+        for connection in self._held:
+            connection.close()
+
+
+def test_with_redis_hung_a_text_is_answered_in_time_and_a_late_reply_still_goes_out() -> None:
+    from channels.sms_outbox import RedisOutboxBackend
+
+    RecordingTwilioHttp.requests.clear()
+    hung = HungRedis()
+    channel = SmsInput(
+        SmsSettings(auth_token=AUTH_TOKEN, account_sid=ACCOUNT_SID, twilio_number=OUR_NUMBER, public_url=PUBLIC_URL,
+                    reply_timeout_seconds=0.5),
+        store=RedisStore(hung.url, "test:hung:"),
+        twilio_http_client_factory=RecordingTwilioHttp,
+        outbox_backend=RedisOutboxBackend(hung.url, "test:hung:outbox:"),
+    )
+    harness = SmsHarness(channel, ScriptedBot(delay_seconds=1.0))
+    try:
+        started = time.monotonic()
+        emergency = replies(harness.text("my son isnt breathing"))
+        assert emergency[0] == "Call 999 now."
+        # One 2 s store timeout; then the store is not tried again for a few seconds (not a timeout per call).
+        assert time.monotonic() - started < 5
+        deadline = time.monotonic() + 20
+        while not RecordingTwilioHttp.requests and time.monotonic() < deadline:
+            time.sleep(0.1)
+        # The rest of the reply could not be queued in the hung Redis, so it was sent directly.
+        assert [r["data"]["Body"] for r in RecordingTwilioHttp.requests][-1].startswith("Bot heard:")
+    finally:
+        harness.close()
+        hung.close()

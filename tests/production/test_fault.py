@@ -16,14 +16,17 @@ is down"):
   services just now" with the lines that are always open), never with an answer that pretends it was taken in;
   and such turns are few: an outage shorter than the stores' wait (6 s) is waited out;
 * each stored turn ran the same actions as in the one-server reference run, except turns hit by a fault (a turn
-  whose action server died mid-call is answered by the Rasa server's fallback), and those are few.
+  whose action server died mid-call is answered by the Rasa server's fallback), and those are few;
+* each outage really met load: turns were in flight while it lasted, and the Rasa servers' logs show they waited
+  for the store that was away.
 
-It takes about four minutes (two Rasa servers load the model), so it is marked slow.
+It takes about two to three minutes (two Rasa servers load the model), so it is marked slow.
 """
 from __future__ import annotations
 
 import asyncio
 import threading
+import time
 from pathlib import Path
 from typing import Callable
 
@@ -73,6 +76,8 @@ class Faults:
         self.turns = 0
         self.lock = threading.Lock()
         self.endings: list[threading.Timer] = []
+        #: When each outage began and ended (time.monotonic()).
+        self.windows: dict[str, list[float]] = {}
 
     def after_turn(self) -> None:
         with self.lock:
@@ -82,12 +87,18 @@ class Faults:
                 fault()
                 self.done.append(name)
 
-    def for_a_while(self, begin: Callable[[], None], end: Callable[[], None], seconds: float) -> Callable[[], None]:
+    def for_a_while(self, name: str, begin: Callable[[], None], end: Callable[[], None],
+                    seconds: float) -> Callable[[], None]:
         """A fault that ``begin``s now and ``end``s ``seconds`` later, while the clients go on."""
+
+        def ended() -> None:
+            end()
+            self.windows[name].append(time.monotonic())
 
         def fault() -> None:
             begin()
-            timer = threading.Timer(seconds, end)
+            self.windows[name] = [time.monotonic()]
+            timer = threading.Timer(seconds, ended)
             timer.start()
             self.endings.append(timer)
 
@@ -122,8 +133,8 @@ def test_killing_one_of_each_part_and_cutting_the_stores_loses_doubles_and_silen
             (total // 7, FAULTS[0], lambda: cluster.kill(cluster.rasa[0])),
             (2 * total // 7, FAULTS[1], lambda: cluster.kill(cluster.actions[0])),
             (3 * total // 7, FAULTS[2], cluster.kill_proxy_worker),
-            (4 * total // 7, FAULTS[3], faults.for_a_while(redis.kill, redis.start, REDIS_DOWN_SECONDS)),
-            (5 * total // 7, FAULTS[4], faults.for_a_while(relay.cut, relay.start, POSTGRES_CUT_SECONDS)),
+            (4 * total // 7, FAULTS[3], faults.for_a_while(FAULTS[3], redis.kill, redis.start, REDIS_DOWN_SECONDS)),
+            (5 * total // 7, FAULTS[4], faults.for_a_while(FAULTS[4], relay.cut, relay.start, POSTGRES_CUT_SECONDS)),
         ]
         played = play_all(cluster.url, scripts, CONCURRENCY, after_turn=faults.after_turn)
         faults.wait_for_endings()
@@ -131,6 +142,7 @@ def test_killing_one_of_each_part_and_cutting_the_stores_loses_doubles_and_silen
         assert faults.done == FAULTS
         assert cluster.rasa[1].alive() and cluster.actions[1].alive() and cluster.nginx.poll() is None
         try:
+            check_outages_met_load(played, faults.windows, [server.log for server in cluster.rasa])
             check(played, reference, pg_schema_url)
         except AssertionError as failure:
             raise AssertionError(f"{failure}\n(server and proxy logs kept in {cluster.keep_logs()})") from None
@@ -138,6 +150,20 @@ def test_killing_one_of_each_part_and_cutting_the_stores_loses_doubles_and_silen
         cluster.stop()
         relay.stop()
         redis.stop()
+
+
+def check_outages_met_load(played: list[Played], windows: dict[str, list[float]], logs: list[Path]) -> None:
+    """Each outage hit turns in flight, and the servers waited for the store (else the fault proved nothing)."""
+    for name, (began, ended) in windows.items():
+        hit = [t for p in played for t in p.turns if t.started < ended and t.started + t.seconds > began]
+        print(f"\n{name} for {ended - began:.1f} s: {len(hit)} turns in flight, the slowest took "
+              f"{max((t.seconds for t in hit), default=0):.1f} s")
+        assert hit, f"no turn was in flight while {name}"
+    text = "".join(log.read_text(errors="replace") for log in logs)
+    waits = {what: text.count(what) for what in ("Redis unreachable for a conversation lock",
+                                                  "Conversation store unreachable")}
+    print(f"the Rasa servers waited for a store: {waits}")
+    assert all(waits.values()), f"a store outage that no turn waited for: {waits}"
 
 
 def is_fallback(turn: Turn) -> bool:

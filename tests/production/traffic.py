@@ -47,6 +47,8 @@ class Turn:
     text: str
     replies: list[dict] = field(default_factory=list)
     attempts: int = 0
+    #: When the first attempt was sent (time.monotonic()) and how long until the reply.
+    started: float = 0.0
     seconds: float = 0.0
     failures: list[str] = field(default_factory=list)
 
@@ -65,8 +67,7 @@ def play(base_url: str, script: Script, sender: Optional[str] = None, attempts: 
     """Say each line of ``script`` in order, waiting for each answer; retry a turn that got no answer."""
     played = Played(sender or f"prod-{uuid.uuid4().hex[:12]}", script)
     for text in script.turns:
-        turn = Turn(text)
-        started = time.monotonic()
+        turn = Turn(text, started=time.monotonic())
         # One id per message, the same on every attempt: a retry after a lost reply is stored once.
         body = {"sender": played.sender, "message": text, "metadata": dict(script.metadata),
                 "message_id": uuid.uuid4().hex}
@@ -83,7 +84,7 @@ def play(base_url: str, script: Script, sender: Optional[str] = None, attempts: 
             else:
                 turn.failures.append(f"HTTP {status}" + ("" if status != 200 else " with no reply"))
                 time.sleep(0.5)
-        turn.seconds = time.monotonic() - started
+        turn.seconds = time.monotonic() - turn.started
         played.turns.append(turn)
         if after_turn:
             after_turn()

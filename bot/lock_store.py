@@ -179,7 +179,9 @@ class AtomicRedisLockStore(LockStore):
         if loop_id not in self._clients:
             import redis.asyncio as redis_asyncio
 
-            client = redis_asyncio.Redis.from_url(self.url, socket_timeout=5, socket_connect_timeout=5)
+            # Short timeouts (a lock call is one small script): a hung Redis costs a few tries inside the outage
+            # wait, not 5 s each.
+            client = redis_asyncio.Redis.from_url(self.url, socket_timeout=2, socket_connect_timeout=1)
             self._clients[loop_id] = client
             self._scripts[loop_id] = {
                 "issue": client.register_script(_ISSUE),

@@ -206,3 +206,27 @@ def test_a_turn_fails_with_a_lock_error_when_redis_stays_down(own_redis, monkeyp
             return True
 
     assert asyncio.run(served()), "a turn gets its lock again once Redis is back"
+
+
+def test_a_hung_redis_fails_the_lock_within_seconds(monkeypatch):
+    """A Redis that accepts connections and never answers (a hung server, a half-open network) costs a turn a few
+    short tries, not a 5 s timeout each."""
+    import socket
+
+    monkeypatch.setattr(lock_module, "OUTAGE_WAIT_SECONDS", 1.0)
+    hung = socket.socket()
+    hung.bind(("127.0.0.1", 0))
+    hung.listen(16)
+    store = AtomicRedisLockStore(url=f"redis://127.0.0.1:{hung.getsockname()[1]}/0", key_prefix="t:", lifetime=5)
+
+    async def main() -> None:
+        async with store.lock("rest:hung"):
+            pytest.fail("the lock was given by a Redis that never answered")
+
+    started = time.monotonic()
+    try:
+        with pytest.raises(LockError):
+            asyncio.run(main())
+    finally:
+        hung.close()
+    assert time.monotonic() - started < 4

@@ -80,6 +80,12 @@ APPEND_ATTEMPTS = 8
 OUTAGE_WAIT_SECONDS = 6.0
 FIRST_OUTAGE_PAUSE_SECONDS = 0.1
 LONGEST_OUTAGE_PAUSE_SECONDS = 1.0
+#: libpq settings so that a PostgreSQL that stops answering (a hung server, a half-open network) fails a call
+#: within seconds, inside the outage wait, instead of holding a turn (and its conversation's lock) for the
+#: kernel's TCP timeout, many minutes: 2 s to connect, and a connection whose sent data goes unacknowledged for
+#: 5 s, or that is silent and fails keepalive probes for about 9 s, is dropped.
+POSTGRESQL_TIMEOUTS = {"connect_timeout": 2, "tcp_user_timeout": 5000, "keepalives": 1, "keepalives_idle": 5,
+                       "keepalives_interval": 2, "keepalives_count": 2}
 
 Base = declarative_base()
 T = TypeVar("T")
@@ -226,6 +232,8 @@ class PrivateSQLTrackerStore(SQLTrackerStore):
         super().__init__(domain=domain, host=url, event_broker=event_broker, **kwargs)
         if self.engine.dialect.name == "sqlite":
             self._tune_sqlite(url)
+        elif self.engine.dialect.name == "postgresql":
+            self._limit_postgresql_waits()
         self._upgrade_table()
         hours = float(retention_hours) if retention_hours is not None else settings.retention_hours()
         if not hours > 0:
@@ -266,6 +274,18 @@ class PrivateSQLTrackerStore(SQLTrackerStore):
             cursor.execute("PRAGMA synchronous=NORMAL")
             cursor.close()
 
+        self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
+
+    def _limit_postgresql_waits(self) -> None:
+        """Rasa's engine with ``POSTGRESQL_TIMEOUTS`` added to its connection arguments (a schema option it sets
+        is kept)."""
+        from rasa.core.tracker_store import create_engine_kwargs
+
+        url = self.engine.url
+        kwargs = create_engine_kwargs(url.render_as_string(hide_password=False))
+        kwargs["connect_args"] = {**POSTGRESQL_TIMEOUTS, **kwargs.get("connect_args", {})}
+        self.engine.dispose()
+        self.engine = sa.create_engine(url, **kwargs)
         self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
 
     def _upgrade_table(self) -> None:

@@ -2,7 +2,8 @@
 
 * ``Relay``: a TCP relay in front of 127.0.0.1:5432 (as tests/resilience/test_faults.py has). ``cut()`` drops every
   connection through it and refuses new ones, as a PostgreSQL restart or a network cut does; ``start()`` again
-  restores it on the same port. The machine's PostgreSQL never stops.
+  restores it on the same port; ``hang()`` accepts and never answers, as a hung server or a half-open network
+  does. The machine's PostgreSQL never stops.
 * ``OwnRedis``: a ``redis-server`` of the test's own on a free port, with no persistence (no RDB, no AOF), so a
   ``kill()`` and ``start()`` is a Redis restart that has lost every key. The shared Redis at 6379 is never touched.
 """
@@ -31,6 +32,7 @@ class Relay:
         self._loop = asyncio.new_event_loop()
         self._server: Any = None
         self._writers: set = set()
+        self._hanging = False
         threading.Thread(target=self._loop.run_forever, daemon=True).start()
 
     def url(self, database_url: str) -> str:
@@ -48,6 +50,12 @@ class Relay:
             writer.close()
 
     async def _handle(self, client_reader: asyncio.StreamReader, client_writer: asyncio.StreamWriter) -> None:
+        if self._hanging:  # accept, read and never answer
+            self._writers.add(client_writer)
+            with contextlib.suppress(ConnectionError, OSError):
+                while await client_reader.read(65536):
+                    pass
+            return
         try:
             server_reader, server_writer = await asyncio.open_connection("127.0.0.1", self._target)
         except OSError:
@@ -72,6 +80,28 @@ class Relay:
             self._writers.clear()
 
         asyncio.run_coroutine_threadsafe(close(), self._loop).result(5)
+
+    def hang(self) -> None:
+        """Drop every connection, then accept new ones and never answer: a hung server or a half-open network."""
+
+        async def hang() -> None:
+            self._hanging = True
+            for writer in list(self._writers):
+                writer.close()
+            self._writers.clear()
+
+        asyncio.run_coroutine_threadsafe(hang(), self._loop).result(5)
+
+    def unhang(self) -> None:
+        """Forward again; the connections left hanging are closed."""
+
+        async def unhang() -> None:
+            self._hanging = False
+            for writer in list(self._writers):
+                writer.close()
+            self._writers.clear()
+
+        asyncio.run_coroutine_threadsafe(unhang(), self._loop).result(5)
 
     def stop(self) -> None:
         with contextlib.suppress(Exception):

@@ -123,6 +123,25 @@ def test_a_longer_outage_fails_the_turn_instead_of_answering_from_an_empty_conve
     assert said(asyncio.run(store.retrieve_full_tracker("rest:long-outage"))) == ["need help with my drinking"]
 
 
+def test_a_database_that_never_answers_fails_the_turn_within_seconds(relay_store):
+    relay, store = relay_store
+    tracker = new_conversation("rest:hung")
+    say(tracker, "need help with my drinking")
+    asyncio.run(store.save(tracker))
+    store.outage_wait_seconds = 3.0
+    relay.hang()
+    safety = later(20, relay.unhang)  # without a connect timeout the read would wait for ever
+    try:
+        started = time.monotonic()
+        with pytest.raises(sqlalchemy.exc.OperationalError):
+            asyncio.run(store.retrieve("rest:hung"))
+        assert time.monotonic() - started < 8, "2 s per connection attempt, within the outage wait"
+    finally:
+        safety.cancel()
+        relay.unhang()
+    assert said(asyncio.run(store.retrieve("rest:hung"))) == ["need help with my drinking"]
+
+
 @pytest.fixture
 def own_redis(tmp_path):
     if not os.path.exists(REDIS_SERVER):

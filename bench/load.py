@@ -209,6 +209,15 @@ def warm_up(url: str, scripts: list[dict]) -> None:
         raise RuntimeError(f"{url} answers nothing (no model loaded?)")
 
 
+def require_model_loaded(url: str) -> None:
+    """signpost is never silent: with no model loaded its channels still answer every turn with the fallback, at
+    a speed no real turn has. So a signpost target must say on its health page that Rasa is up before it is timed."""
+    with urllib.request.urlopen(url + "/webhooks/health/", timeout=30) as response:
+        health = json.loads(response.read() or b"{}")
+    if health.get("parts", {}).get("rasa") != "up":
+        raise RuntimeError(f"{url} has no model loaded (health: {health}); its replies would all be the fallback")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--levels", type=int, nargs="+", default=[1, 20, 100])
@@ -245,6 +254,8 @@ def main() -> int:
             url = next(generator)
             try:
                 warm_up(url, scripts)
+                if name != "starter":
+                    require_model_loaded(url)
                 results[name] = []
                 for users in args.levels:
                     result = run_locust(venv, url, scripts, users, args.seconds, workdir)

@@ -39,8 +39,9 @@ from bot.tracker_store import PrivateSQLTrackerStore
 from channels.fallback import fallback_messages
 from tests.production.cluster import Cluster, nginx_binary
 from tests.production.conftest import service_unreachable
-from tests.production.outages import REDIS_SERVER, OwnRedis, Relay
+from tests.production.outages import REDIS_SERVER, OwnRedis
 from tests.production.traffic import SCRIPTS, Played, Turn, play, play_all
+from tests.support.relay import Relay
 
 pytestmark = pytest.mark.slow
 

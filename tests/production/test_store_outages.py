@@ -26,7 +26,8 @@ from bot import lock_store as lock_module
 from bot import settings
 from bot.lock_store import AtomicRedisLockStore
 from bot.tracker_store import PrivateSQLTrackerStore, pass_errors_on
-from tests.production.outages import REDIS_SERVER, OwnRedis, Relay
+from tests.production.outages import REDIS_SERVER, OwnRedis
+from tests.support.relay import Relay
 from tests.support.services import unavailable
 
 DOMAIN = Domain.load(str(settings.DOMAIN))

@@ -12,7 +12,6 @@ Telegram (the fake Bot API from tests/channels) are all asked.
 """
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import json
 import os
@@ -20,7 +19,6 @@ import shutil
 import subprocess
 import sys
 import tarfile
-import threading
 import time
 import urllib.error
 import urllib.request
@@ -28,7 +26,7 @@ import uuid
 import xml.etree.ElementTree as ElementTree
 import zlib
 from pathlib import Path
-from typing import Any, Iterator, List
+from typing import Iterator, List
 from urllib.parse import urlencode
 
 import pytest
@@ -39,6 +37,7 @@ from bot import settings
 from bot.cli.serve import _credentials_for, _endpoints_for
 from tests.channels.fake_telegram_api import FakeTelegramApi
 from tests.support.postgres import PG_URL
+from tests.support.relay import Relay
 from tests.support.server import free_port
 from tests.support.services import unavailable
 
@@ -48,62 +47,6 @@ TELEGRAM_SECRET = "faults-telegram-secret"
 EMERGENCY = "my son isnt breathing"
 SEARCH = "need help with my drinking"
 SAFETY_NET_START = "Sorry, I can't look up services just now."
-
-
-# --- a TCP relay to PostgreSQL that the test can cut ------------------------------------------------------------
-
-
-class Relay:
-    """Forwards 127.0.0.1:port to PostgreSQL; ``cut()`` drops every connection and refuses new ones."""
-
-    def __init__(self, target_port: int = 5432) -> None:
-        self.port = free_port()
-        self._target = target_port
-        self._loop = asyncio.new_event_loop()
-        self._server: Any = None
-        self._writers: set = set()
-        threading.Thread(target=self._loop.run_forever, daemon=True).start()
-
-    async def _pipe(self, reader, writer) -> None:
-        try:
-            while data := await reader.read(65536):
-                writer.write(data)
-                await writer.drain()
-        except (ConnectionError, OSError):
-            pass
-        finally:
-            writer.close()
-
-    async def _handle(self, client_reader, client_writer) -> None:
-        try:
-            server_reader, server_writer = await asyncio.open_connection("127.0.0.1", self._target)
-        except OSError:
-            client_writer.close()
-            return
-        self._writers |= {client_writer, server_writer}
-        await asyncio.gather(self._pipe(client_reader, server_writer), self._pipe(server_reader, client_writer))
-
-    def start(self) -> "Relay":
-        async def serve() -> None:
-            self._server = await asyncio.start_server(self._handle, "127.0.0.1", self.port)
-
-        asyncio.run_coroutine_threadsafe(serve(), self._loop).result(5)
-        return self
-
-    def cut(self) -> None:
-        async def close() -> None:
-            self._server.close()
-            await self._server.wait_closed()
-            for writer in list(self._writers):
-                writer.close()
-            self._writers.clear()
-
-        asyncio.run_coroutine_threadsafe(close(), self._loop).result(5)
-
-    def stop(self) -> None:
-        with contextlib.suppress(Exception):
-            self.cut()
-        self._loop.call_soon_threadsafe(self._loop.stop)
 
 
 # --- the server under test --------------------------------------------------------------------------------------

@@ -104,7 +104,8 @@ class LocalPlan:
     verdicts: dict = field(default_factory=dict)
 
 
-#: Plans kept per snapshot (each is a few hundred small records); the oldest are dropped past this.
+#: Plans kept per snapshot (each is a few hundred small records); past this they are all dropped and made again as
+#: asked, as area_scope.local_services does with its areas (a clear is safe while other threads read the dict).
 PLANS_KEPT = 128
 
 
@@ -116,7 +117,7 @@ def local_plan(snapshot: DirectorySnapshot, located: tuple, asked: Asked) -> Loc
     plan = plans.get(key)
     if plan is None or plan.located is not located:
         if len(plans) >= PLANS_KEPT:
-            del plans[next(iter(plans))]
+            plans.clear()
         plan = plans[key] = _make_plan(snapshot, located, asked)
     return plan
 
